@@ -1,0 +1,9 @@
+/**
+ * Order Flow contracts: the shapes every step and client agree on. No AWS dependencies, so any
+ * service (or browser) can validate an order exactly as the workflow does.
+ */
+export * from './ids.js';
+export * from './order.js';
+export * from './status.js';
+export * from './steps.js';
+export * from './validation.js';

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { IdSchema } from './ids.js';
+
+export const MAX_ITEMS = 50;
+export const MAX_QUANTITY = 1000;
+
+/**
+ * Looks like a primary account number: 12-19 digits, optionally grouped by spaces or dashes.
+ * Such a value must never reach a table or a log, so the token rule names it explicitly.
+ */
+const CARD_NUMBER_LIKE = /^[\d][\d -]{10,22}[\d]$/;
+export const TOKEN_PATTERN = /^tok_[A-Za-z0-9_]{1,60}$/;
+
+/** A payment token issued by the gateway (e.g. `tok_visa`). Card numbers are rejected by name. */
+export const PaymentTokenSchema = z
+  .string({ error: 'is required and must be a string' })
+  .refine((value) => !CARD_NUMBER_LIKE.test(value.trim()), {
+    message: 'must be a payment token (tok_...), never a card number',
+    abort: true,
+  })
+  .regex(TOKEN_PATTERN, 'must be a payment token: "tok_" followed by 1-60 letters, digits or "_"');
+
+/** ISO 4217 currency code, upper case. */
+export const CurrencySchema = z
+  .string({ error: 'is required and must be a string' })
+  .regex(/^[A-Z]{3}$/, 'must be a 3-letter ISO 4217 code in upper case, e.g. "USD"');
+
+/** One line of an order as submitted: a SKU and how many. Prices never come from the client. */
+export const OrderItemSchema = z.strictObject({
+  sku: IdSchema,
+  quantity: z
+    .number({ error: 'is required and must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`),
+});
+export type OrderItem = z.infer<typeof OrderItemSchema>;
+
+export const OrderItemsSchema = z
+  .array(OrderItemSchema, { error: 'is required and must be an array' })
+  .min(1, 'must hold at least 1 item')
+  .max(MAX_ITEMS, `must hold at most ${MAX_ITEMS} items`)
+  .superRefine((items, ctx) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      if (seen.has(item.sku)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'sku'], message: `duplicates SKU "${item.sku}": list each SKU once` });
+      }
+      seen.add(item.sku);
+    });
+  });
+
+/** An order as a client submits it. `orderId` is optional: the server generates one. */
+export const OrderRequestSchema = z.strictObject({
+  orderId: IdSchema.optional(),
+  customerId: IdSchema,
+  items: OrderItemsSchema,
+  payment: z.strictObject({ token: PaymentTokenSchema }, { error: 'is required and must be an object' }),
+  currency: CurrencySchema,
+});
+export type OrderRequest = z.infer<typeof OrderRequestSchema>;
+
+/** An accepted order: the request with its id settled. */
+export const OrderSchema = OrderRequestSchema.extend({ orderId: IdSchema });
+export type Order = z.infer<typeof OrderSchema>;
+
+/** A priced line, as reserved by the inventory step. Amounts are integer minor units. */
+export const PricedLineSchema = z.strictObject({
+  sku: IdSchema,
+  quantity: z.number().int().min(1),
+  unitPrice: z.number().int().min(0),
+  lineTotal: z.number().int().min(0),
+});
+export type PricedLine = z.infer<typeof PricedLineSchema>;

@@ -1,0 +1,53 @@
+/** Where an order is in its life. PENDING -> CONFIRMED | FAILED; nothing else. */
+export const OrderStatus = {
+  PENDING: 'PENDING',
+  CONFIRMED: 'CONFIRMED',
+  FAILED: 'FAILED',
+} as const;
+export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
+
+/**
+ * Why an order FAILED. Each is also the `Error` of the workflow's Fail state, so execution
+ * metrics count failures by reason.
+ */
+export const FailureReason = {
+  OUT_OF_STOCK: 'OUT_OF_STOCK',
+  UNKNOWN_SKU: 'UNKNOWN_SKU',
+  PAYMENT_DECLINED: 'PAYMENT_DECLINED',
+  PAYMENT_ERROR: 'PAYMENT_ERROR',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;
+export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
+
+/**
+ * Stable error names. A step throws an Error whose `name` is one of these; Lambda reports it as
+ * `errorType` and Step Functions matches it in `Retry`/`Catch` `ErrorEquals`.
+ */
+export const ErrorName = {
+  /** Step input failed schema validation; the message names every field and rule. */
+  InvalidInput: 'InvalidInput',
+  /** The submitted order failed validation; the message names every field and rule. */
+  InvalidOrder: 'InvalidOrder',
+  OutOfStock: 'OutOfStock',
+  UnknownSku: 'UnknownSku',
+  /** Transient: concurrent transactions on the same SKUs; safe to retry. */
+  InventoryContention: 'InventoryContention',
+  PaymentDeclined: 'PaymentDeclined',
+  /** Transient: the gateway could not be reached or answered 5xx; safe to retry. */
+  PaymentGatewayUnavailable: 'PaymentGatewayUnavailable',
+  /** The same idempotency key (orderId) was charged before with a different amount or currency. */
+  PaymentIdempotencyConflict: 'PaymentIdempotencyConflict',
+  IllegalTransition: 'IllegalTransition',
+  OrderNotFound: 'OrderNotFound',
+  /** The same orderId was created before with a different order. */
+  OrderConflict: 'OrderConflict',
+} as const;
+export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
+
+/** Decline codes of the payment gateway. */
+export const DeclineCode = {
+  card_declined: 'card_declined',
+  insufficient_funds: 'insufficient_funds',
+  invalid_token: 'invalid_token',
+} as const;
+export type DeclineCode = (typeof DeclineCode)[keyof typeof DeclineCode];

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import { ErrorName } from './status.js';
+
+/** One offending field: `path` in dot form (`items.0.quantity`) and the rule it broke. */
+export interface ValidationIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Input that broke the contract. `name` is the Step Functions error (`InvalidInput` for step
+ * events, `InvalidOrder` for a submitted order); the message names every field and rule.
+ */
+export class ValidationError extends Error {
+  constructor(
+    override readonly name: typeof ErrorName.InvalidInput | typeof ErrorName.InvalidOrder,
+    readonly issues: readonly ValidationIssue[],
+  ) {
+    super(issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; '));
+  }
+}
+
+/** Flattens zod issues into `{ path, message }` pairs with dot paths. */
+export function toIssues(error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.code === 'unrecognized_keys' ? `is not allowed here: ${issue.keys.join(', ')}` : issue.message,
+  }));
+}
+
+/**
+ * Parses `input` with `schema`, or throws a {@link ValidationError} listing every offending field.
+ * @example const event = parseOrThrow(ReserveInputSchema, raw); // throws InvalidInput: "items.0.quantity: must be at least 1"
+ */
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  errorName: ValidationError['name'] = ErrorName.InvalidInput,
+): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(errorName, toIssues(result.error));
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorName, newOrderId, OrderRequestSchema, parseOrThrow, ValidationError } from '../../src/index.js';
+
+const valid = {
+  orderId: 'ord_1',
+  customerId: 'cus_42',
+  items: [{ sku: 'SKU-RED-MUG', quantity: 2 }],
+  payment: { token: 'tok_visa' },
+  currency: 'USD',
+};
+
+function issuesOf(input: unknown): { path: string; message: string }[] {
+  try {
+    parseOrThrow(OrderRequestSchema, input, ErrorName.InvalidOrder);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).name).toBe('InvalidOrder');
+    return [...(error as ValidationError).issues];
+  }
+  throw new Error('expected the order to be rejected');
+}
+
+describe('OrderRequestSchema', () => {
+  it('accepts the documented order and an order without an id', () => {
+    expect(parseOrThrow(OrderRequestSchema, valid)).toEqual(valid);
+    const { orderId: _omit, ...withoutId } = valid;
+    expect(parseOrThrow(OrderRequestSchema, withoutId).orderId).toBeUndefined();
+  });
+
+  it.each([
+    ['a zero quantity', { items: [{ sku: 'A', quantity: 0 }] }, 'items.0.quantity', 'at least 1'],
+    ['a negative quantity', { items: [{ sku: 'A', quantity: -1 }] }, 'items.0.quantity', 'at least 1'],
+    ['a fractional quantity', { items: [{ sku: 'A', quantity: 1.5 }] }, 'items.0.quantity', 'whole number'],
+    ['a huge quantity', { items: [{ sku: 'A', quantity: 1e9 }] }, 'items.0.quantity', 'at most 1000'],
+    ['no items', { items: [] }, 'items', 'at least 1 item'],
+    ['51 items', { items: Array.from({ length: 51 }, (_, i) => ({ sku: `S${i}`, quantity: 1 })) }, 'items', 'at most 50'],
+    ['duplicate SKUs', { items: [{ sku: 'A', quantity: 1 }, { sku: 'A', quantity: 2 }] }, 'items.1.sku', 'duplicates SKU'],
+    ['an id with a space', { orderId: 'ord 1' }, 'orderId', 'letter, digit'],
+    ['an id with a slash', { orderId: 'ord/1' }, 'orderId', 'letter, digit'],
+    ['a card number as token', { payment: { token: '4242 4242 4242 4242' } }, 'payment.token', 'never a card number'],
+    ['a bare card number as token', { payment: { token: '4111111111111111' } }, 'payment.token', 'never a card number'],
+    ['a lower-case currency', { currency: 'usd' }, 'currency', 'ISO 4217'],
+    ['an extra field', { price: 1 }, '', 'not allowed here: price'],
+  ])('rejects %s, naming the field and the rule', (_label, patch, path, rule) => {
+    const issues = issuesOf({ ...valid, ...patch });
+    expect(issues).toContainEqual({ path, message: expect.stringContaining(rule) });
+  });
+
+  it('names every missing field at once', () => {
+    const issues = issuesOf({});
+    expect(issues.map((issue) => issue.path).sort()).toEqual(['currency', 'customerId', 'items', 'payment']);
+  });
+});
+
+describe('newOrderId', () => {
+  it('makes valid, distinct, time-ordered ids', () => {
+    const a = newOrderId(1_000);
+    const b = newOrderId(2_000);
+    expect(a).toMatch(/^ord_[0-9A-Z]{26}$/);
+    expect(a < b).toBe(true);
+    expect(newOrderId()).not.toBe(newOrderId());
+  });
+});
