@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Rule shared by every identifier: order ids, customer ids, SKUs. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IdSchema } from './ids.js';
-import { CurrencySchema, OrderItemsSchema, OrderRequestSchema, PaymentTokenSchema, PricedLineSchema } from './order.js';
+import { CurrencySchema, OrderItemsSchema, PaymentTokenSchema, PricedLineSchema } from './order.js';
 import { FailureReason, OrderStatus } from './status.js';
 
 /*
@@ -74,11 +74,12 @@ export const RefundResultSchema = z.object({
 export type RefundResult = z.infer<typeof RefundResultSchema>;
 
 // ---- order status ----------------------------------------------------------------------------
+/** `order` is validated by the order-status domain itself (as InvalidOrder, not InvalidInput). */
 export const CreateOrderInputSchema = z.strictObject({
   action: z.literal('create'),
   order: z.unknown(),
 });
-export type CreateOrderInput = { action: 'create'; order: z.input<typeof OrderRequestSchema> | unknown };
+export type CreateOrderInput = z.infer<typeof CreateOrderInputSchema>;
 
 export const ConfirmOrderInputSchema = z.strictObject({
   action: z.literal('confirm'),
