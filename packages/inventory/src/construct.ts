@@ -1,0 +1,200 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ErrorName } from '@order-flow/contracts';
+import { resolveBundleDir } from './bundle.js';
+
+/** Environment variable the handler reads its table name from. */
+export const INVENTORY_TABLE_NAME_ENV = 'INVENTORY_TABLE_NAME';
+
+/** Sizing of the inventory function. */
+export interface InventoryFunctionProps {
+  /**
+   * Memory of the function, in MiB.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Timeout of one invocation.
+   * @default Duration.seconds(10)
+   */
+  readonly timeout?: Duration;
+}
+
+/** Properties of {@link InventoryStep}. */
+export interface InventoryStepProps {
+  /**
+   * A table to keep stock and reservations in (partition key `pk`, type string).
+   * @default - a new on-demand TableV2 with point-in-time recovery
+   */
+  readonly table?: dynamodb.ITableV2;
+  /**
+   * What happens to the table this construct creates when it leaves the stack.
+   * Ignored when `table` is given.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Sizing of the inventory function.
+   * @default - 256 MiB, 10 seconds
+   */
+  readonly functionProps?: InventoryFunctionProps;
+}
+
+/** JSONPath options of {@link InventoryStep.reserveTask}. */
+export interface ReserveTaskOptions {
+  /**
+   * Path of the order id in the state input.
+   * @default '$.order.orderId'
+   */
+  readonly orderIdPath?: string;
+  /**
+   * Path of the order items (`[{ sku, quantity }]`) in the state input.
+   * @default '$.order.items'
+   */
+  readonly itemsPath?: string;
+  /**
+   * Where the reservation (`{ orderId, lines, total }`) goes in the state output.
+   * @default '$.reservation'
+   */
+  readonly resultPath?: string;
+}
+
+/** JSONPath options of {@link InventoryStep.releaseTask}. */
+export interface ReleaseTaskOptions {
+  /**
+   * Path of the order id in the state input.
+   * @default '$.order.orderId'
+   */
+  readonly orderIdPath?: string;
+  /**
+   * Where the release result (`{ orderId, released }`) goes in the state output.
+   * @default '$.release'
+   */
+  readonly resultPath?: string;
+}
+
+/** DynamoDB actions the handler's adapter uses (TransactWriteItems is authorized per contained action). */
+const HANDLER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+/**
+ * The inventory step of the order workflow: a stock table, the reserve/release Lambda function
+ * (prebuilt bundle) and ready Step Functions tasks with their retry policy.
+ *
+ * @example
+ * const inventory = new InventoryStep(this, 'Inventory');
+ * const reserve = inventory.reserveTask(); // state "ReserveInventory", result at $.reservation
+ * const release = inventory.releaseTask('ReleaseAfterDecline');
+ * reserve.addCatch(markOutOfStock, { errors: ['OutOfStock', 'UnknownSku'], resultPath: '$.error' });
+ */
+export class InventoryStep extends Construct {
+  /** Stock items (`SKU#<sku>`) and reservations (`RES#<orderId>`). */
+  public readonly table: dynamodb.ITableV2;
+  /** The function behind every task of this step. */
+  public readonly function: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: InventoryStepProps = {}) {
+    super(scope, id);
+
+    this.table =
+      props.table ??
+      new dynamodb.TableV2(this, 'Table', {
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        billing: dynamodb.Billing.onDemand(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+
+    this.function = new lambda.Function(this, 'Function', {
+      memorySize: props.functionProps?.memorySize ?? 256,
+      timeout: props.functionProps?.timeout ?? Duration.seconds(10),
+      // Values the construct must own come last so user props cannot break the wiring.
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(resolveBundleDir()),
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        [INVENTORY_TABLE_NAME_ENV]: this.table.tableName,
+        POWERTOOLS_SERVICE_NAME: 'inventory',
+      },
+    });
+    this.table.grant(this.function, ...HANDLER_ACTIONS);
+  }
+
+  /**
+   * A task reserving every line of the order: `{ action: 'reserve', orderId, items }` in,
+   * `{ orderId, lines, total }` at `resultPath`. Retries `InventoryContention` (1 s, x2, 4 attempts,
+   * full jitter, at most 5 s apart); `OutOfStock`, `UnknownSku` and `InvalidInput` are for the caller to catch.
+   * @param id construct id, which is also the state name
+   */
+  public reserveTask(id = 'ReserveInventory', options: ReserveTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.function,
+      payload: sfn.TaskInput.fromObject({
+        action: 'reserve',
+        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
+        items: sfn.JsonPath.listAt(options.itemsPath ?? '$.order.items'),
+      }),
+      resultSelector: {
+        orderId: sfn.JsonPath.stringAt('$.Payload.orderId'),
+        lines: sfn.JsonPath.listAt('$.Payload.lines'),
+        total: sfn.JsonPath.numberAt('$.Payload.total'),
+      },
+      resultPath: options.resultPath ?? '$.reservation',
+    });
+    task.addRetry({
+      errors: [ErrorName.InventoryContention],
+      interval: Duration.seconds(1),
+      backoffRate: 2,
+      maxAttempts: 4,
+      jitterStrategy: sfn.JitterType.FULL,
+      maxDelay: Duration.seconds(5),
+    });
+    return task;
+  }
+
+  /**
+   * A compensation task putting an order's stock back: `{ action: 'release', orderId }` in,
+   * `{ orderId, released }` at `resultPath`. Release is idempotent, so it retries every error
+   * (10 attempts, x2, full jitter, at most 30 s apart) until it succeeds.
+   * @param id construct id, which is also the state name (create one per place the workflow compensates)
+   */
+  public releaseTask(id: string, options: ReleaseTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.function,
+      payload: sfn.TaskInput.fromObject({
+        action: 'release',
+        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
+      }),
+      resultSelector: {
+        orderId: sfn.JsonPath.stringAt('$.Payload.orderId'),
+        released: sfn.JsonPath.stringAt('$.Payload.released'),
+      },
+      resultPath: options.resultPath ?? '$.release',
+    });
+    task.addRetry({
+      errors: [sfn.Errors.ALL],
+      interval: Duration.seconds(1),
+      backoffRate: 2,
+      maxAttempts: 10,
+      jitterStrategy: sfn.JitterType.FULL,
+      maxDelay: Duration.seconds(30),
+    });
+    return task;
+  }
+
+  /** Lets `grantee` read stock (GetItem, BatchGetItem), e.g. a catalogue API. */
+  public grantReadStock(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem');
+  }
+
+  /** Lets `grantee` seed or replace stock (PutItem), e.g. an admin API. */
+  public grantWriteStock(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grant(grantee, 'dynamodb:PutItem');
+  }
+}

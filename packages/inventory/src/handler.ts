@@ -1,0 +1,97 @@
+/**
+ * Lambda entry of the inventory step: one function, dispatched on `action` (reserve | release).
+ * Imported only by the bundle; never re-exported from the package root.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ErrorName, InventoryInputSchema, parseOrThrow, type ReleaseResult, type Reservation } from '@order-flow/contracts';
+import { DynamoDbStockStore } from './adapters/dynamodb-stock-store.js';
+import { Inventory, systemClock } from './domain/inventory.js';
+import type { Clock, StockStore } from './ports.js';
+
+/** Environment variable holding the table name; set by `InventoryStep`. */
+export const TABLE_NAME_ENV = 'INVENTORY_TABLE_NAME';
+
+/** The parts of the Lambda context this handler reads (the `aws-lambda` types are not a dependency). */
+export interface LambdaContext {
+  readonly awsRequestId: string;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+}
+
+/** What a handler built by {@link createHandler} needs; every field has a production default. */
+export interface HandlerDeps {
+  /**
+   * Where stock and reservations live.
+   * @default - a DynamoDbStockStore on the table named by INVENTORY_TABLE_NAME
+   */
+  readonly store?: StockStore;
+  /** @default - the system clock */
+  readonly clock?: Clock;
+  /** @default - a Powertools logger, service from POWERTOOLS_SERVICE_NAME */
+  readonly logger?: Logger;
+}
+
+// Created once per cold start: every warm invocation reuses the client's connections.
+const tableName = process.env[TABLE_NAME_ENV];
+const defaultStore = tableName
+  ? new DynamoDbStockStore(
+      DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+      tableName,
+    )
+  : undefined;
+const defaultLogger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'inventory' });
+
+/**
+ * Builds the Lambda handler around the given ports. Tests pass a store on DynamoDB Local; the
+ * exported {@link handler} uses the defaults.
+ */
+export function createHandler(deps: HandlerDeps = {}) {
+  const store = deps.store ?? defaultStore;
+  const logger = deps.logger ?? defaultLogger;
+  const inventory = store ? new Inventory(store, deps.clock ?? systemClock) : undefined;
+
+  return async (event: unknown, context?: LambdaContext): Promise<Reservation | ReleaseResult> => {
+    // Keys appended per invocation must not leak into the next one on a warm container.
+    logger.resetKeys();
+    if (context) logger.addContext(context);
+    if (!inventory) throw new Error(`${TABLE_NAME_ENV} is not set: deploy the function with the InventoryStep construct`);
+    // Tag logs with the orderId even when the event is invalid, so a rejected event can be traced.
+    const rawOrderId = (event as { orderId?: unknown } | null | undefined)?.orderId;
+    if (typeof rawOrderId === 'string') logger.appendKeys({ orderId: rawOrderId.slice(0, 64) });
+    try {
+      const input = parseOrThrow(InventoryInputSchema, event);
+      logger.appendKeys({ orderId: input.orderId, action: input.action });
+      if (input.action === 'reserve') {
+        const reservation = await inventory.reserve(input.orderId, input.items);
+        logger.info('reserved', { lines: reservation.lines.length, total: reservation.total });
+        return reservation;
+      }
+      const result = await inventory.release(input.orderId);
+      logger.info('released', { released: result.released });
+      return result;
+    } catch (error) {
+      // Business outcomes (OutOfStock, InvalidInput, ...) are expected; only the unknown is an error.
+      if (error instanceof Error && isKnownError(error)) logger.warn(error.message, { errorName: error.name });
+      else logger.error('inventory step failed', error as Error);
+      throw error;
+    }
+  };
+}
+
+const KNOWN_ERRORS = new Set<string>([
+  ErrorName.InvalidInput,
+  ErrorName.OutOfStock,
+  ErrorName.UnknownSku,
+  ErrorName.InventoryContention,
+]);
+function isKnownError(error: Error): boolean {
+  return KNOWN_ERRORS.has(error.name);
+}
+
+/** The Lambda entry point (`index.handler` in the bundle). */
+export const handler: (event: unknown, context?: LambdaContext) => Promise<Reservation | ReleaseResult> =
+  createHandler();

@@ -1,0 +1,185 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ErrorName } from '@order-flow/contracts';
+import { describe, expect, it } from 'vitest';
+import { InventoryStep } from '../../src/index.js';
+
+// Needs the handler bundle: run `pnpm build` in this package first.
+function synth(props: ConstructorParameters<typeof InventoryStep>[2] = {}) {
+  const stack = new Stack(new App(), 'TestStack');
+  const step = new InventoryStep(stack, 'Inventory', props);
+  return { stack, step };
+}
+
+function policyActions(template: Template): unknown[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+    Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } };
+  }[];
+  return policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('InventoryStep', () => {
+  it('creates an on-demand table keyed by pk with point-in-time recovery, retained by default', () => {
+    const { stack } = synth();
+    const template = Template.fromStack(stack);
+
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      },
+    });
+  });
+
+  it('honours removalPolicy for the table it creates', () => {
+    const { stack } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+
+    Template.fromStack(stack).hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+  });
+
+  it('runs the prebuilt bundle on nodejs24.x arm64 with JSON logs and the table name in the environment', () => {
+    const { stack, step } = synth();
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 10,
+      LoggingConfig: { LogFormat: 'JSON' },
+      Environment: {
+        Variables: {
+          INVENTORY_TABLE_NAME: stack.resolve(step.table.tableName),
+          POWERTOOLS_SERVICE_NAME: 'inventory',
+        },
+      },
+    });
+  });
+
+  it('applies functionProps sizing', () => {
+    const { stack } = synth({ functionProps: { memorySize: 512, timeout: Duration.seconds(20) } });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512, Timeout: 20 });
+  });
+
+  it('grants the function only the DynamoDB actions the adapter uses, on its own table', () => {
+    const { stack, step } = synth();
+    const template = Template.fromStack(stack);
+
+    const statements = policyActions(template);
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: stack.resolve(step.table.tableArn),
+      },
+    ]);
+  });
+
+  it('uses a table the user brings, creating none, and passes its name to the function', () => {
+    const stack = new Stack(new App(), 'Byo');
+    const table = dynamodb.TableV2.fromTableName(stack, 'Existing', 'my-stock-table');
+    const step = new InventoryStep(stack, 'Inventory', { table });
+    const template = Template.fromStack(stack);
+
+    expect(step.table).toBe(table);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ INVENTORY_TABLE_NAME: 'my-stock-table' }) },
+    });
+  });
+
+  it('reserveTask invokes with action reserve, unwraps the payload and retries InventoryContention', () => {
+    const { stack, step } = synth();
+
+    const state = stack.resolve(step.reserveTask().toStateJson());
+
+    expect(state.Type).toBe('Task');
+    expect(state.Resource).toMatchObject({ 'Fn::Join': ['', expect.arrayContaining([':states:::lambda:invoke'])] });
+    expect(state.Parameters.Payload).toEqual({ action: 'reserve', 'orderId.$': '$.order.orderId', 'items.$': '$.order.items' });
+    expect(state.ResultSelector).toEqual({
+      'orderId.$': '$.Payload.orderId',
+      'lines.$': '$.Payload.lines',
+      'total.$': '$.Payload.total',
+    });
+    expect(state.ResultPath).toBe('$.reservation');
+    // The service-exception retrier stays first; ours follows.
+    expect(state.Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
+    expect(state.Retry).toContainEqual({
+      ErrorEquals: [ErrorName.InventoryContention],
+      IntervalSeconds: 1,
+      MaxAttempts: 4,
+      BackoffRate: 2,
+      MaxDelaySeconds: 5,
+      JitterStrategy: 'FULL',
+    });
+  });
+
+  it('reserveTask takes custom paths and its id as the state name', () => {
+    const { stack, step } = synth();
+
+    const task = step.reserveTask('Reserve', { orderIdPath: '$.id', itemsPath: '$.lines', resultPath: '$.r' });
+    const state = stack.resolve(task.toStateJson());
+
+    expect(task.id).toBe('Reserve');
+    expect(state.Parameters.Payload).toEqual({ action: 'reserve', 'orderId.$': '$.id', 'items.$': '$.lines' });
+    expect(state.ResultPath).toBe('$.r');
+  });
+
+  it('releaseTask can be created twice with different ids and retries everything, last', () => {
+    const { stack, step } = synth();
+
+    const first = step.releaseTask('ReleaseAfterDecline');
+    const second = step.releaseTask('ReleaseAfterConfirmFailure', { orderIdPath: '$.id', resultPath: '$.rel' });
+    const state = stack.resolve(first.toStateJson());
+    const other = stack.resolve(second.toStateJson());
+
+    expect([first.id, second.id]).toEqual(['ReleaseAfterDecline', 'ReleaseAfterConfirmFailure']);
+    expect(state.Parameters.Payload).toEqual({ action: 'release', 'orderId.$': '$.order.orderId' });
+    expect(state.ResultSelector).toEqual({ 'orderId.$': '$.Payload.orderId', 'released.$': '$.Payload.released' });
+    expect(state.ResultPath).toBe('$.release');
+    expect(state.Retry.at(-1)).toEqual({
+      ErrorEquals: ['States.ALL'],
+      IntervalSeconds: 1,
+      MaxAttempts: 10,
+      BackoffRate: 2,
+      MaxDelaySeconds: 30,
+      JitterStrategy: 'FULL',
+    });
+    expect(other.Parameters.Payload).toEqual({ action: 'release', 'orderId.$': '$.id' });
+    expect(other.ResultPath).toBe('$.rel');
+  });
+
+  it('grantReadStock and grantWriteStock give a grantee read or write on the table', () => {
+    const { stack, step } = synth();
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+    step.grantReadStock(reader);
+    step.grantWriteStock(writer);
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(reader.node.defaultChild as iam.CfnRole) }],
+      PolicyDocument: {
+        Statement: [
+          { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], Resource: stack.resolve(step.table.tableArn) },
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(writer.node.defaultChild as iam.CfnRole) }],
+      PolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: stack.resolve(step.table.tableArn) }],
+      },
+    });
+  });
+});

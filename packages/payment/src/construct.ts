@@ -1,0 +1,226 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ErrorName } from '@order-flow/contracts';
+import { PAYMENT_GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV } from './env.js';
+
+/** Gateways the step's function can use. */
+export type PaymentGatewayKind = 'simulated';
+
+/** Properties of {@link PaymentStep}. */
+export interface PaymentStepProps {
+  /**
+   * Bring your own table (partition key `pk`, string). It holds payment records
+   * (`PAYMENT#<orderId>`) and the simulated gateway's ledger (`GATEWAY#<key>`).
+   * @default - a new on-demand TableV2 with point-in-time recovery
+   */
+  readonly table?: dynamodb.ITableV2;
+  /**
+   * Removal policy of the table this construct creates. Not allowed together with `table`.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Extra function settings (memory, timeout, tracing, environment, ...). The construct owns the
+   * code, handler, runtime and the `PAYMENT_TABLE_NAME` variable.
+   * @default - 256 MB, 10 s, arm64, JSON logs
+   */
+  readonly functionProps?: lambda.FunctionOptions;
+  /**
+   * The gateway the function charges through. Only the deterministic `simulated` gateway is built
+   * in (its ledger lives in the step's table). A real gateway plugs in by implementing the
+   * `PaymentGateway` port (`charge`, `refund`, `lookup`) and wiring it into the handler.
+   * @default 'simulated'
+   */
+  readonly gateway?: PaymentGatewayKind;
+}
+
+/** Retry policy of the charge task for transient gateway failures. */
+export interface ChargeRetryOptions {
+  /**
+   * Attempts after the first.
+   * @default 4
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Wait before the first retry (doubled on each retry, full jitter).
+   * @default Duration.seconds(1)
+   */
+  readonly interval?: Duration;
+  /**
+   * Upper bound of one wait.
+   * @default Duration.seconds(8)
+   */
+  readonly maxDelay?: Duration;
+}
+
+/** Where {@link PaymentStep.chargeTask} reads its input and writes its result (JSONPath). */
+export interface ChargeTaskOptions {
+  /** @default '$.order.orderId' */
+  readonly orderIdPath?: string;
+  /** Amount in integer minor units, priced by inventory. @default '$.reservation.total' */
+  readonly amountPath?: string;
+  /** @default '$.order.currency' */
+  readonly currencyPath?: string;
+  /** @default '$.order.payment.token' */
+  readonly tokenPath?: string;
+  /** Where the ChargeResult goes. @default '$.payment' */
+  readonly resultPath?: string;
+  /** Retries of `PaymentGatewayUnavailable`. @default - 4 attempts, 1 s, backoff 2, max delay 8 s */
+  readonly retry?: ChargeRetryOptions;
+}
+
+/** Where {@link PaymentStep.refundTask} reads its input and writes its result (JSONPath). */
+export interface RefundTaskOptions {
+  /** @default '$.order.orderId' */
+  readonly orderIdPath?: string;
+  /** Where the RefundResult goes. @default '$.refund' */
+  readonly resultPath?: string;
+}
+
+/**
+ * The payment step: a Lambda function that charges and refunds orders through a payment
+ * gateway, its DynamoDB table, and ready-made Step Functions tasks with their retry policies.
+ *
+ * @example
+ * const payment = new PaymentStep(this, 'Payment');
+ * const charge = payment.chargeTask(); // state 'ProcessPayment', result at $.payment
+ * const refund = payment.refundTask('RefundPayment');
+ * charge.addCatch(releaseInventory, { errors: [ErrorName.PaymentDeclined], resultPath: '$.error' });
+ */
+export class PaymentStep extends Construct {
+  /** The table with payment records and the simulated gateway's ledger. */
+  public readonly table: dynamodb.ITableV2;
+  /** The payment function (charge + refund). */
+  public readonly function: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: PaymentStepProps = {}) {
+    super(scope, id);
+    if (props.table && props.removalPolicy !== undefined) {
+      throw new Error('PaymentStep: removalPolicy applies only to the table it creates; do not pass it with `table`');
+    }
+    const gateway = props.gateway ?? 'simulated';
+    if (gateway !== 'simulated') throw new Error(`PaymentStep: unsupported gateway '${String(gateway)}'; use 'simulated'`);
+
+    this.table =
+      props.table ??
+      new dynamodb.TableV2(this, 'Table', {
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        billing: dynamodb.Billing.onDemand(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      });
+
+    const user = props.functionProps ?? {};
+    this.function = new lambda.Function(this, 'Function', {
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      architecture: lambda.Architecture.ARM_64,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      ...user,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(bundleDir()),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'payment',
+        ...user.environment,
+        [PAYMENT_TABLE_NAME_ENV]: this.table.tableName,
+        [PAYMENT_GATEWAY_ENV]: gateway,
+      },
+    });
+    // Exactly the calls the store and the simulated gateway make.
+    this.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+  }
+
+  /** Lets `grantee` invoke the payment function. */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return this.function.grantInvoke(grantee);
+  }
+
+  /**
+   * The charge task: `{ action: 'charge', orderId, amount, currency, token }` -> the ChargeResult
+   * `{ orderId, paymentId, amount, currency, status }` at `resultPath`. Retries
+   * `PaymentGatewayUnavailable` with exponential backoff and full jitter; `PaymentDeclined` and
+   * `PaymentIdempotencyConflict` are final and left for the workflow to catch.
+   * @param id state name @default 'ProcessPayment'
+   */
+  public chargeTask(id = 'ProcessPayment', options: ChargeTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.function,
+      payload: sfn.TaskInput.fromObject({
+        action: 'charge',
+        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
+        amount: sfn.JsonPath.numberAt(options.amountPath ?? '$.reservation.total'),
+        currency: sfn.JsonPath.stringAt(options.currencyPath ?? '$.order.currency'),
+        token: sfn.JsonPath.stringAt(options.tokenPath ?? '$.order.payment.token'),
+      }),
+      resultSelector: {
+        'orderId.$': '$.Payload.orderId',
+        'paymentId.$': '$.Payload.paymentId',
+        'amount.$': '$.Payload.amount',
+        'currency.$': '$.Payload.currency',
+        'status.$': '$.Payload.status',
+      },
+      resultPath: options.resultPath ?? '$.payment',
+    });
+    task.addRetry({
+      errors: [ErrorName.PaymentGatewayUnavailable],
+      interval: options.retry?.interval ?? Duration.seconds(1),
+      maxAttempts: options.retry?.maxAttempts ?? 4,
+      maxDelay: options.retry?.maxDelay ?? Duration.seconds(8),
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    return task;
+  }
+
+  /**
+   * The refund (compensation) task: `{ action: 'refund', orderId }` -> the RefundResult
+   * `{ orderId, refunded, status }` at `resultPath`. Idempotent, so it retries any error up to 10
+   * times (backoff 2, full jitter, at most 30 s apart) until it succeeds.
+   * @param id state name, e.g. 'RefundPayment'
+   */
+  public refundTask(id: string, options: RefundTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.function,
+      payload: sfn.TaskInput.fromObject({
+        action: 'refund',
+        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
+      }),
+      resultSelector: {
+        'orderId.$': '$.Payload.orderId',
+        'refunded.$': '$.Payload.refunded',
+        'status.$': '$.Payload.status',
+      },
+      resultPath: options.resultPath ?? '$.refund',
+    });
+    task.addRetry({
+      errors: [sfn.Errors.ALL],
+      interval: Duration.seconds(1),
+      maxAttempts: 10,
+      maxDelay: Duration.seconds(30),
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    return task;
+  }
+}
+
+/** The prebuilt handler bundle shipped in the package (`dist/lambda/index.mjs`). */
+function bundleDir(): string {
+  const dir = fileURLToPath(new URL('../dist/lambda', import.meta.url));
+  if (!existsSync(join(dir, 'index.mjs'))) {
+    throw new Error(
+      `PaymentStep: the Lambda bundle is missing at ${dir}. Run \`pnpm build\` in @order-flow/payment ` +
+        '(or `pnpm nx run payment:build`) before synthesizing.',
+    );
+  }
+  return dir;
+}

@@ -1,0 +1,17 @@
+/**
+ * @order-flow/payment: the payment step of Order Flow. Public API = the CDK construct, the port
+ * types a real gateway implements, and the step's error classes. Handler and adapter code is
+ * deliberately not exported here, so aws-cdk-lib never lands in a Lambda bundle.
+ */
+export * from './construct.js';
+export { PAYMENT_GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV } from './env.js';
+export { PaymentDeclined, PaymentGatewayUnavailable, PaymentIdempotencyConflict } from './domain/errors.js';
+export type {
+  Clock,
+  GatewayCharge,
+  GatewayChargeRequest,
+  GatewayRefundRequest,
+  PaymentGateway,
+  PaymentRecord,
+  PaymentStore,
+} from './ports.js';

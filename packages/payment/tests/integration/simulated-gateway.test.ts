@@ -1,0 +1,119 @@
+import { ErrorName } from '@order-flow/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedGateway, gatewayKey } from '../../src/adapters/simulated-gateway.js';
+import { createTestTable, type TestTable } from '../support/dynamodb.js';
+
+let table: TestTable;
+let n = 0;
+const key = () => `ord_gw_${++n}`;
+const request = (token: string, idempotencyKey = key()) => ({ idempotencyKey, amount: 1500, currency: 'USD', token });
+
+beforeAll(async () => {
+  table = await createTestTable();
+});
+afterAll(async () => {
+  await table.drop();
+});
+
+describe('SimulatedGateway (DynamoDB Local ledger)', () => {
+  it.each(['tok_visa', 'tok_mastercard'])('approves %s', async (token) => {
+    const gateway = new SimulatedGateway(table.client, table.tableName);
+    const req = request(token);
+
+    const { chargeId } = await gateway.charge(req);
+
+    expect(chargeId).toMatch(/^ch_sim_/);
+    expect(await gateway.lookup(req.idempotencyKey)).toMatchObject({ status: 'approved', chargeId, amount: 1500, currency: 'USD' });
+  });
+
+  it.each([
+    ['tok_chargeDeclined', 'card_declined'],
+    ['tok_chargeDeclinedInsufficientFunds', 'insufficient_funds'],
+    ['tok_unknownCard', 'invalid_token'],
+  ])('declines %s as %s, again on a repeat', async (token, declineCode) => {
+    const gateway = new SimulatedGateway(table.client, table.tableName);
+    const req = request(token);
+
+    await expect(gateway.charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentDeclined, declineCode });
+    await expect(gateway.charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentDeclined, declineCode });
+    expect(await gateway.lookup(req.idempotencyKey)).toMatchObject({ status: 'declined', declineCode });
+  });
+
+  it('fails tok_gatewayFlaky exactly twice per key, then approves, across new instances', async () => {
+    const req = request('tok_gatewayFlaky');
+    // A new adapter each time: only the DynamoDB ledger can remember the attempts.
+    const fresh = () => new SimulatedGateway(table.client, table.tableName);
+
+    await expect(fresh().charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentGatewayUnavailable });
+    await expect(fresh().charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentGatewayUnavailable });
+    const { chargeId } = await fresh().charge(req);
+
+    expect(chargeId).toMatch(/^ch_sim_/);
+    expect(await table.item(gatewayKey(req.idempotencyKey))).toMatchObject({ attempts: 3, status: 'approved' });
+    // Another key starts its own count.
+    await expect(fresh().charge(request('tok_gatewayFlaky'))).rejects.toMatchObject({ name: ErrorName.PaymentGatewayUnavailable });
+  });
+
+  it('always fails tok_gatewayDown and records no charge', async () => {
+    const gateway = new SimulatedGateway(table.client, table.tableName);
+    const req = request('tok_gatewayDown');
+
+    for (let attempt = 0; attempt < 4; attempt++) {
+      await expect(gateway.charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentGatewayUnavailable });
+    }
+    expect(await gateway.lookup(req.idempotencyKey)).toBeUndefined();
+    expect(await table.item(gatewayKey(req.idempotencyKey))).toMatchObject({ attempts: 4, status: 'pending' });
+  });
+
+  it('returns the same chargeId for the same key and charges once', async () => {
+    const gateway = new SimulatedGateway(table.client, table.tableName);
+    const req = request('tok_visa');
+
+    const first = await gateway.charge(req);
+    const second = await new SimulatedGateway(table.client, table.tableName).charge(req);
+
+    expect(second.chargeId).toBe(first.chargeId);
+    expect(await table.item(gatewayKey(req.idempotencyKey))).toMatchObject({ attempts: 1, status: 'approved' });
+  });
+
+  it('rejects the same key with a different amount or currency and changes nothing', async () => {
+    const gateway = new SimulatedGateway(table.client, table.tableName);
+    const req = request('tok_visa');
+    await gateway.charge(req);
+    const before = await table.item(gatewayKey(req.idempotencyKey));
+
+    await expect(gateway.charge({ ...req, amount: 1501 })).rejects.toMatchObject({
+      name: ErrorName.PaymentIdempotencyConflict,
+      message: expect.stringMatching(/1500 USD.*1501 USD/),
+    });
+    await expect(gateway.charge({ ...req, currency: 'EUR' })).rejects.toMatchObject({ name: ErrorName.PaymentIdempotencyConflict });
+    expect(await table.item(gatewayKey(req.idempotencyKey))).toEqual(before);
+  });
+
+  it('rejects a different amount while the first charge is still pending', async () => {
+    const gateway = new SimulatedGateway(table.client, table.tableName);
+    const req = request('tok_gatewayDown');
+    await expect(gateway.charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentGatewayUnavailable });
+
+    await expect(gateway.charge({ ...req, amount: 99 })).rejects.toMatchObject({ name: ErrorName.PaymentIdempotencyConflict });
+    expect(await table.item(gatewayKey(req.idempotencyKey))).toMatchObject({ attempts: 1, amount: 1500 });
+  });
+
+  it('refunds idempotently with the same refundId', async () => {
+    const gateway = new SimulatedGateway(table.client, table.tableName);
+    const req = request('tok_visa');
+    const { chargeId } = await gateway.charge(req);
+
+    const first = await gateway.refund({ idempotencyKey: req.idempotencyKey, chargeId, amount: 1500 });
+    const second = await gateway.refund({ idempotencyKey: req.idempotencyKey, chargeId, amount: 1500 });
+
+    expect(second.refundId).toBe(first.refundId);
+    expect(await gateway.lookup(req.idempotencyKey)).toMatchObject({ status: 'refunded', refundId: first.refundId, chargeId });
+  });
+
+  it('refuses to refund a charge it does not hold', async () => {
+    const gateway = new SimulatedGateway(table.client, table.tableName);
+
+    await expect(gateway.refund({ idempotencyKey: key(), chargeId: 'ch_nope', amount: 1 })).rejects.toThrow(/no approved charge/);
+  });
+});

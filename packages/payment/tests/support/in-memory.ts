@@ -1,0 +1,84 @@
+import { PaymentStatus, type DeclineCode } from '@order-flow/contracts';
+import { PaymentDeclined, PaymentGatewayUnavailable, PaymentIdempotencyConflict } from '../../src/domain/errors.js';
+import type {
+  Clock,
+  GatewayCharge,
+  GatewayChargeRequest,
+  GatewayRefundRequest,
+  PaymentGateway,
+  PaymentRecord,
+  PaymentStore,
+} from '../../src/ports.js';
+
+/** PaymentStore test double with the same conditional transitions as the DynamoDB adapter. */
+export class InMemoryPaymentStore implements PaymentStore {
+  readonly records = new Map<string, PaymentRecord>();
+
+  get(orderId: string): Promise<PaymentRecord | undefined> {
+    return Promise.resolve(this.records.get(orderId));
+  }
+  createPending(record: PaymentRecord): Promise<boolean> {
+    if (this.records.has(record.orderId)) return Promise.resolve(false);
+    this.records.set(record.orderId, { ...record, status: PaymentStatus.PENDING });
+    return Promise.resolve(true);
+  }
+  markCaptured(orderId: string, paymentId: string, at: string): Promise<boolean> {
+    return this.move(orderId, [PaymentStatus.PENDING, PaymentStatus.CAPTURED], { status: PaymentStatus.CAPTURED, paymentId, updatedAt: at });
+  }
+  markDeclined(orderId: string, declineCode: DeclineCode, at: string): Promise<boolean> {
+    return this.move(orderId, [PaymentStatus.PENDING], { status: PaymentStatus.DECLINED, declineCode, updatedAt: at });
+  }
+  markRefunded(orderId: string, refund: { refundId: string; paymentId: string }, at: string): Promise<boolean> {
+    return this.move(orderId, [PaymentStatus.PENDING, PaymentStatus.CAPTURED], { status: PaymentStatus.REFUNDED, ...refund, updatedAt: at });
+  }
+  private move(orderId: string, from: PaymentStatus[], patch: Partial<PaymentRecord>): Promise<boolean> {
+    const record = this.records.get(orderId);
+    if (!record || !from.includes(record.status)) return Promise.resolve(false);
+    this.records.set(orderId, { ...record, ...patch });
+    return Promise.resolve(true);
+  }
+}
+
+type Outcome = 'approve' | 'unavailable' | { decline: DeclineCode };
+
+/** PaymentGateway test double: scripted outcomes per call, with call counters. */
+export class InMemoryGateway implements PaymentGateway {
+  readonly ledger = new Map<string, GatewayCharge>();
+  readonly calls = { charge: 0, refund: 0, lookup: 0 };
+  /** Outcomes of the next charge calls, in order; then `approve`. */
+  readonly script: Outcome[] = [];
+
+  charge(request: GatewayChargeRequest): Promise<{ chargeId: string }> {
+    this.calls.charge++;
+    const existing = this.ledger.get(request.idempotencyKey);
+    if (existing && (existing.amount !== request.amount || existing.currency !== request.currency)) {
+      return Promise.reject(new PaymentIdempotencyConflict('different charge under the same key'));
+    }
+    if (existing?.chargeId) return Promise.resolve({ chargeId: existing.chargeId });
+    const outcome = this.script.shift() ?? 'approve';
+    if (outcome === 'unavailable') return Promise.reject(new PaymentGatewayUnavailable('scripted outage'));
+    const base = { idempotencyKey: request.idempotencyKey, amount: request.amount, currency: request.currency };
+    if (typeof outcome === 'object') {
+      this.ledger.set(request.idempotencyKey, { ...base, status: 'declined', declineCode: outcome.decline });
+      return Promise.reject(new PaymentDeclined(outcome.decline));
+    }
+    const chargeId = `ch_${request.idempotencyKey}`;
+    this.ledger.set(request.idempotencyKey, { ...base, status: 'approved', chargeId });
+    return Promise.resolve({ chargeId });
+  }
+  refund(request: GatewayRefundRequest): Promise<{ refundId: string }> {
+    this.calls.refund++;
+    const charge = this.ledger.get(request.idempotencyKey);
+    if (charge?.chargeId !== request.chargeId) return Promise.reject(new Error('no such charge'));
+    const refundId = `re_${request.idempotencyKey}`;
+    this.ledger.set(request.idempotencyKey, { ...charge, status: 'refunded', refundId });
+    return Promise.resolve({ refundId });
+  }
+  lookup(idempotencyKey: string): Promise<GatewayCharge | undefined> {
+    this.calls.lookup++;
+    return Promise.resolve(this.ledger.get(idempotencyKey));
+  }
+}
+
+/** A clock that returns a fixed instant. */
+export const fixedClock = (iso = '2026-11-25T12:00:00.000Z'): Clock => ({ now: () => new Date(iso) });
