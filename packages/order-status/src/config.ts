@@ -1,0 +1,13 @@
+/*
+ * Names shared by the construct (which sets them) and the handler (which reads them). Kept in a
+ * module of its own so neither has to import the other.
+ */
+
+/** Env var holding the orders table name, set on the function by the construct. */
+export const ORDERS_TABLE_ENV = 'ORDERS_TABLE_NAME';
+
+/** Default Powertools service name of the function's logs. */
+export const SERVICE_NAME = 'order-status';
+
+/** The orders table's GSI for "my orders" queries: partition `customerId`, sort `createdAt`. */
+export const BY_CUSTOMER_INDEX = 'byCustomer';

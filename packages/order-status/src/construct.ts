@@ -1,0 +1,286 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { ErrorName, type FailureReason } from '@order-flow/contracts';
+import { Construct } from 'constructs';
+import { BY_CUSTOMER_INDEX, ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
+
+/** Properties of {@link OrderStatusStep}. */
+export interface OrderStatusStepProps {
+  /**
+   * An existing orders table: partition key `orderId` (STRING), and a GSI `byCustomer`
+   * (`customerId` STRING, `createdAt` STRING) if you intend to query orders by customer.
+   * @default - a new on-demand `TableV2` with point-in-time recovery and the `byCustomer` GSI
+   */
+  readonly table?: dynamodb.ITableV2;
+  /**
+   * What happens to the table created by this construct when it leaves the stack. Only for a
+   * table this construct creates: combining it with `table` is an error.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Overrides for the function (memory, timeout, architecture, extra environment, ...). The
+   * construct owns the code, handler, runtime and the `ORDERS_TABLE_NAME` variable.
+   * @default - arm64, 256 MB, 10 s timeout, JSON logging
+   */
+  readonly functionProps?: lambda.FunctionOptions;
+}
+
+/** Options of {@link OrderStatusStep.createTask}. */
+export interface CreateOrderTaskOptions {
+  /**
+   * JSONPath to the submitted order (`OrderRequest`).
+   * @default '$'
+   */
+  readonly orderPath?: string;
+}
+
+/** Options of {@link OrderStatusStep.confirmTask}. */
+export interface ConfirmOrderTaskOptions {
+  /**
+   * JSONPath to the order id.
+   * @default '$.order.orderId'
+   */
+  readonly orderIdPath?: string;
+  /**
+   * JSONPath to the priced lines reserved by inventory.
+   * @default '$.reservation.lines'
+   */
+  readonly linesPath?: string;
+  /**
+   * JSONPath to the order total (integer minor units).
+   * @default '$.reservation.total'
+   */
+  readonly totalPath?: string;
+  /**
+   * JSONPath to the payment id of the captured charge.
+   * @default '$.payment.paymentId'
+   */
+  readonly paymentIdPath?: string;
+  /**
+   * Where `{ orderId, status }` goes in the state.
+   * @default '$.confirmation'
+   */
+  readonly resultPath?: string;
+}
+
+/** Options of {@link OrderStatusStep.failTask}. */
+export interface FailOrderTaskOptions {
+  /** The state whose failure led here (e.g. `'ReserveInventory'`); kept in the order's history. */
+  readonly causedBy: string;
+  /**
+   * JSONPath to the order id.
+   * @default '$.order.orderId'
+   */
+  readonly orderIdPath?: string;
+  /**
+   * JSONPath to the caught `{ Error, Cause }` (a `Catch` with `resultPath: '$.error'`).
+   * @default '$.error'
+   */
+  readonly errorPath?: string;
+  /**
+   * Where `{ orderId, status, reason }` goes in the state.
+   * @default '$.failure'
+   */
+  readonly resultPath?: string;
+}
+
+/**
+ * The order-status step: the orders table (legal status transitions and a history per order),
+ * its Lambda function, and ready-made Step Functions tasks to create, confirm and fail orders.
+ *
+ * @example
+ * const orders = new OrderStatusStep(this, 'OrderStatus');
+ * const create = orders.createTask();                 // state becomes { order }
+ * const confirm = orders.confirmTask();               // $.confirmation = { orderId, status }
+ * const outOfStock = orders.failTask('MarkOutOfStock', FailureReason.OUT_OF_STOCK, {
+ *   causedBy: 'ReserveInventory',
+ * });
+ * orders.grantReadOrders(apiFunction);
+ */
+export class OrderStatusStep extends Construct {
+  /** The orders table (partition key `orderId`). */
+  public readonly table: dynamodb.ITableV2;
+  /** The function behind every task of this step. */
+  public readonly function: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: OrderStatusStepProps = {}) {
+    super(scope, id);
+    if (props.table && props.removalPolicy !== undefined) {
+      throw new Error(`${this.node.path}: removalPolicy applies only to a table this construct creates; do not combine it with table`);
+    }
+
+    this.table =
+      props.table ??
+      new dynamodb.TableV2(this, 'Table', {
+        partitionKey: { name: 'orderId', type: dynamodb.AttributeType.STRING },
+        billing: dynamodb.Billing.onDemand(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        globalSecondaryIndexes: [
+          {
+            indexName: BY_CUSTOMER_INDEX,
+            partitionKey: { name: 'customerId', type: dynamodb.AttributeType.STRING },
+            sortKey: { name: 'createdAt', type: dynamodb.AttributeType.STRING },
+          },
+        ],
+      });
+
+    // Defaults, then the user's overrides, then what the construct must own.
+    this.function = new lambda.Function(this, 'Function', {
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      loggingFormat: lambda.LoggingFormat.JSON,
+      ...props.functionProps,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(lambdaBundleDir()),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        ...props.functionProps?.environment,
+        [ORDERS_TABLE_ENV]: this.table.tableName,
+      },
+    });
+
+    // Exactly what DynamoDbOrderStore calls: no Scan, no DeleteItem (orders are never deleted).
+    this.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    this.table.encryptionKey?.grantEncryptDecrypt(this.function);
+  }
+
+  /**
+   * A task that validates the submitted order and stores it as PENDING. The state becomes
+   * `{ order: Order }` (the accepted order with its id settled).
+   *
+   * Only the Lambda service exceptions are retried: `InvalidOrder` and `OrderConflict` are
+   * answers, not glitches. Give the order an `orderId` before starting the execution, so a
+   * retried create finds the same order instead of making a second one.
+   * @param id state name @default 'CreateOrder'
+   */
+  public createTask(id = 'CreateOrder', options: CreateOrderTaskOptions = {}): tasks.LambdaInvoke {
+    return new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.function,
+      payload: sfn.TaskInput.fromObject({ action: 'create', 'order.$': options.orderPath ?? '$' }),
+      resultSelector: {
+        order: {
+          'orderId.$': '$.Payload.orderId',
+          'customerId.$': '$.Payload.customerId',
+          'items.$': '$.Payload.items',
+          'currency.$': '$.Payload.currency',
+          payment: { 'token.$': '$.Payload.paymentToken' },
+        },
+      },
+      // No ResultPath: the default ('$') already makes the result the whole state. Spelling it
+      // out changes nothing on AWS, but aws-local-stepfunctions 3.0 treats an explicit '$' as a
+      // key named "$" and the accepted order would never reach the next state locally.
+    });
+  }
+
+  /**
+   * A task that moves the order PENDING -> CONFIRMED with its lines, total and payment id;
+   * `{ orderId, status }` lands at `resultPath`. A repeat is a no-op. The history entry's
+   * `causedBy` is this state's name (`id`).
+   *
+   * Retries the Lambda service exceptions, and timeouts (confirming is idempotent). Anything
+   * else (`IllegalTransition`, `OrderNotFound`) is for the workflow to catch and compensate.
+   * @param id state name @default 'ConfirmOrder'
+   */
+  public confirmTask(id = 'ConfirmOrder', options: ConfirmOrderTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.function,
+      payload: sfn.TaskInput.fromObject({
+        action: 'confirm',
+        'orderId.$': options.orderIdPath ?? '$.order.orderId',
+        'lines.$': options.linesPath ?? '$.reservation.lines',
+        'total.$': options.totalPath ?? '$.reservation.total',
+        'paymentId.$': options.paymentIdPath ?? '$.payment.paymentId',
+        // The state's own name, written out: the task id is the state name. `$$.State.Name` would
+        // say the same on AWS, but aws-local-stepfunctions 3.0 has no `$$.State` and fails the state.
+        causedBy: id,
+      }),
+      resultSelector: { 'orderId.$': '$.Payload.orderId', 'status.$': '$.Payload.status' },
+      resultPath: options.resultPath ?? '$.confirmation',
+    });
+    task.addRetry({
+      errors: [sfn.Errors.TIMEOUT, 'Sandbox.Timedout'],
+      interval: Duration.seconds(1),
+      backoffRate: 2,
+      maxAttempts: 3,
+      jitterStrategy: sfn.JitterType.FULL,
+      maxDelay: Duration.seconds(10),
+    });
+    return task;
+  }
+
+  /**
+   * A compensation task that moves the order PENDING -> FAILED with `reason`, recording the
+   * caught error in the history; `{ orderId, status, reason }` lands at `resultPath`.
+   *
+   * Retried until it succeeds (States.ALL, 10 attempts, backoff 2, jitter, at most 30 s apart),
+   * except errors no retry can fix (`InvalidInput`, `OrderNotFound`, `IllegalTransition`),
+   * which fail at once instead of burning ten attempts.
+   * @param id state name, e.g. 'MarkOutOfStock'
+   * @param reason the FailureReason recorded on the order
+   */
+  public failTask(id: string, reason: FailureReason, options: FailOrderTaskOptions): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.function,
+      payload: sfn.TaskInput.fromObject({
+        action: 'fail',
+        'orderId.$': options.orderIdPath ?? '$.order.orderId',
+        reason,
+        causedBy: options.causedBy,
+        'error.$': options.errorPath ?? '$.error',
+      }),
+      resultSelector: {
+        'orderId.$': '$.Payload.orderId',
+        'status.$': '$.Payload.status',
+        'reason.$': '$.Payload.reason',
+      },
+      resultPath: options.resultPath ?? '$.failure',
+    });
+    task.addRetry({
+      errors: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition],
+      maxAttempts: 0,
+    });
+    task.addRetry({
+      errors: [sfn.Errors.ALL],
+      interval: Duration.seconds(1),
+      backoffRate: 2,
+      maxAttempts: 10,
+      jitterStrategy: sfn.JitterType.FULL,
+      maxDelay: Duration.seconds(30),
+    });
+    return task;
+  }
+
+  /** Lets `grantee` read orders: GetItem, BatchGetItem, and Query (including the `byCustomer` index). */
+  public grantReadOrders(grantee: iam.IGrantable): iam.Grant {
+    this.table.encryptionKey?.grantDecrypt(grantee);
+    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
+  }
+
+  /** Lets `grantee` write orders: PutItem and UpdateItem (never DeleteItem: orders are kept). */
+  public grantWriteOrders(grantee: iam.IGrantable): iam.Grant {
+    this.table.encryptionKey?.grantEncryptDecrypt(grantee);
+    return this.table.grant(grantee, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+  }
+}
+
+/** The prebuilt handler bundle; resolves the same from `src/` (tests) and `dist/` (published). */
+function lambdaBundleDir(): string {
+  const dir = fileURLToPath(new URL('../dist/lambda', import.meta.url));
+  if (!existsSync(join(dir, 'index.mjs'))) {
+    throw new Error(
+      `The order-status Lambda bundle is missing (${dir}/index.mjs). Run \`pnpm build\` in packages/order-status first.`,
+    );
+  }
+  return dir;
+}

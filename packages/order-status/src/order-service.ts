@@ -1,0 +1,116 @@
+import {
+  ErrorName,
+  OrderRequestSchema,
+  OrderStatus,
+  newOrderId,
+  parseOrThrow,
+  type FailureReason,
+  type OrderRecord,
+} from '@order-flow/contracts';
+import { IllegalTransitionError, OrderConflictError, OrderNotFoundError } from './domain/errors.js';
+import {
+  confirmedEntry,
+  failedEntry,
+  newOrderRecord,
+  orderDifferences,
+  type CaughtError,
+  type Confirmation,
+} from './domain/order.js';
+import { systemClock, type Clock, type OrderStore, type StatusChange } from './ports.js';
+
+/**
+ * A conditional write that fails and a read that then still shows PENDING cannot happen with a
+ * strongly consistent store; the bound keeps a misbehaving store from looping forever.
+ */
+const MAX_WRITE_ATTEMPTS = 3;
+
+/**
+ * The order-status use cases: create, confirm, fail, get. Every change is a conditional write
+ * (legal transitions only) and appends one history entry; a repeat of a change already made
+ * returns the stored record without writing, so Step Functions and Lambda retries are harmless.
+ */
+export class OrderService {
+  constructor(
+    private readonly store: OrderStore,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  /**
+   * Validates a submitted order and stores it as PENDING.
+   * @throws ValidationError `InvalidOrder` naming every bad field (nothing is written)
+   * @throws OrderConflictError when the orderId exists with a different order
+   */
+  async create(input: unknown, causedBy: string): Promise<OrderRecord> {
+    const request = parseOrThrow(OrderRequestSchema, input, ErrorName.InvalidOrder);
+    const now = this.clock.now();
+    const order = { ...request, orderId: request.orderId ?? newOrderId(now.getTime()) };
+    const record = newOrderRecord(order, now.toISOString(), causedBy);
+    const result = await this.store.putIfAbsent(record);
+    if (result.created) return record;
+    const differences = orderDifferences(result.existing, order);
+    if (differences.length > 0) throw new OrderConflictError(order.orderId, differences);
+    return result.existing;
+  }
+
+  /**
+   * PENDING -> CONFIRMED with the priced lines, total and payment id.
+   * @throws OrderNotFoundError, IllegalTransitionError (e.g. FAILED -> CONFIRMED)
+   */
+  async confirm(orderId: string, confirmation: Confirmation, causedBy: string): Promise<OrderRecord> {
+    const at = this.clock.now().toISOString();
+    const change: StatusChange = {
+      status: OrderStatus.CONFIRMED,
+      updatedAt: at,
+      entry: confirmedEntry(at, causedBy),
+      lines: confirmation.lines,
+      total: confirmation.total,
+      paymentId: confirmation.paymentId,
+    };
+    return this.applyFromPending(orderId, change, (current) => current.status === OrderStatus.CONFIRMED);
+  }
+
+  /**
+   * PENDING -> FAILED with a reason; the caught error (if any) goes into the history entry.
+   * @throws OrderNotFoundError, IllegalTransitionError (CONFIRMED -> FAILED, or FAILED with another reason)
+   */
+  async fail(orderId: string, reason: FailureReason, causedBy: string, error?: CaughtError): Promise<OrderRecord> {
+    const at = this.clock.now().toISOString();
+    const change: StatusChange = {
+      status: OrderStatus.FAILED,
+      updatedAt: at,
+      entry: failedEntry(at, causedBy, reason, error),
+      reason,
+    };
+    return this.applyFromPending(
+      orderId,
+      change,
+      (current) => current.status === OrderStatus.FAILED && current.reason === reason,
+    );
+  }
+
+  /** The order record, or `undefined` when there is none. */
+  async get(orderId: string): Promise<OrderRecord | undefined> {
+    return this.store.get(orderId);
+  }
+
+  private async applyFromPending(
+    orderId: string,
+    change: StatusChange,
+    isRepeat: (current: OrderRecord) => boolean,
+  ): Promise<OrderRecord> {
+    for (let attempt = 1; ; attempt++) {
+      const updated = await this.store.transition(orderId, OrderStatus.PENDING, change);
+      if (updated) return updated;
+      // The write was refused: find out why, from the store rather than from an earlier read.
+      const current = await this.store.get(orderId);
+      if (!current) throw new OrderNotFoundError(orderId);
+      if (isRepeat(current)) return current;
+      if (current.status !== OrderStatus.PENDING || attempt >= MAX_WRITE_ATTEMPTS) {
+        throw new IllegalTransitionError(orderId, current.status, change.status, {
+          current: current.reason,
+          requested: change.reason,
+        });
+      }
+    }
+  }
+}

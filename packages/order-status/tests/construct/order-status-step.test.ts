@@ -1,0 +1,272 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ErrorName, FailureReason } from '@order-flow/contracts';
+import { describe, expect, it } from 'vitest';
+import { OrderStatusStep } from '../../src/index.js';
+
+function newStack() {
+  return new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'us-east-1' } });
+}
+
+/** The parts of a rendered Task state these tests read. */
+interface TaskStateJson {
+  Parameters: { FunctionName: unknown; Payload: Record<string, unknown> };
+  ResultSelector: Record<string, unknown>;
+  ResultPath?: string;
+  Retry: Array<{ ErrorEquals: string[] }>;
+}
+
+function tableLogicalId(template: Template): string {
+  return Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
+}
+
+describe('OrderStatusStep resources', () => {
+  it('creates the orders table keyed by orderId with the byCustomer GSI, PITR and RETAIN', () => {
+    const stack = newStack();
+    new OrderStatusStep(stack, 'OrderStatus');
+    const template = Template.fromStack(stack);
+
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        GlobalSecondaryIndexes: [
+          Match.objectLike({
+            IndexName: 'byCustomer',
+            KeySchema: [
+              { AttributeName: 'customerId', KeyType: 'HASH' },
+              { AttributeName: 'createdAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          }),
+        ],
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      },
+    });
+  });
+
+  it('runs the prebuilt bundle on nodejs24.x arm64 with the table name in ORDERS_TABLE_NAME', () => {
+    const stack = newStack();
+    new OrderStatusStep(stack, 'OrderStatus');
+    const template = Template.fromStack(stack);
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 256,
+      Timeout: 10,
+      LoggingConfig: { LogFormat: 'JSON' },
+      Environment: {
+        Variables: { ORDERS_TABLE_NAME: { Ref: tableLogicalId(template) }, POWERTOOLS_SERVICE_NAME: 'order-status' },
+      },
+    });
+  });
+
+  it('grants the function only GetItem, PutItem and UpdateItem on its own table', () => {
+    const stack = newStack();
+    new OrderStatusStep(stack, 'OrderStatus');
+    const template = Template.fromStack(stack);
+    const tableArn = { 'Fn::GetAtt': [tableLogicalId(template), 'Arn'] };
+
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // CDK adds the table's own index ARNs to every grant on an indexed table.
+        Resource: [tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }],
+      },
+    ]);
+  });
+
+  it('uses a user-supplied table: creates none and passes its name to the function', () => {
+    const stack = newStack();
+    const table = dynamodb.TableV2.fromTableName(stack, 'Existing', 'my-orders');
+    const step = new OrderStatusStep(stack, 'OrderStatus', { table });
+    const template = Template.fromStack(stack);
+
+    expect(step.table).toBe(table);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ORDERS_TABLE_NAME: 'my-orders' }) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+            // Only the table itself: CDK knows of no indexes on an imported table.
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:us-east-1:123456789012:table/my-orders']] },
+          }),
+        ],
+      },
+    });
+  });
+
+  it('refuses removalPolicy together with a user-supplied table', () => {
+    const stack = newStack();
+    const table = dynamodb.TableV2.fromTableName(stack, 'Existing', 'my-orders');
+
+    expect(() => new OrderStatusStep(stack, 'OrderStatus', { table, removalPolicy: RemovalPolicy.DESTROY })).toThrow(/removalPolicy/);
+  });
+
+  it('applies functionProps but keeps the table variable it owns', () => {
+    const stack = newStack();
+    new OrderStatusStep(stack, 'OrderStatus', {
+      removalPolicy: RemovalPolicy.DESTROY,
+      functionProps: { memorySize: 512, environment: { ORDERS_TABLE_NAME: 'wrong', EXTRA: '1' } },
+    });
+    const template = Template.fromStack(stack);
+
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 512,
+      Architectures: ['arm64'],
+      Environment: { Variables: { ORDERS_TABLE_NAME: { Ref: tableLogicalId(template) }, EXTRA: '1', POWERTOOLS_SERVICE_NAME: 'order-status' } },
+    });
+  });
+
+  it('grants readers Get/BatchGet/Query (index included) and writers Put/Update', () => {
+    const stack = newStack();
+    const step = new OrderStatusStep(stack, 'OrderStatus');
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const writer = new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+    step.grantReadOrders(reader);
+    step.grantWriteOrders(writer);
+    const template = Template.fromStack(stack);
+    const tableArn = { 'Fn::GetAtt': [tableLogicalId(template), 'Arn'] };
+    const resources = [tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }];
+
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }],
+      PolicyDocument: {
+        Statement: [{ Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], Resource: resources }],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Writer') }],
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: resources }] },
+    });
+  });
+});
+
+describe('OrderStatusStep tasks', () => {
+  function taskJson(build: (step: OrderStatusStep) => { toStateJson(): object }) {
+    const stack = newStack();
+    const step = new OrderStatusStep(stack, 'OrderStatus');
+    return { json: stack.resolve(build(step).toStateJson()) as TaskStateJson, step, stack };
+  }
+
+  const SERVICE_RETRY = expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException']) });
+
+  it('createTask sends the order and rebuilds the accepted order as the whole state', () => {
+    const { json } = taskJson((step) => step.createTask());
+
+    expect(json.Parameters.Payload).toEqual({ action: 'create', 'order.$': '$' });
+    expect(json.ResultSelector).toEqual({
+      order: {
+        'orderId.$': '$.Payload.orderId',
+        'customerId.$': '$.Payload.customerId',
+        'items.$': '$.Payload.items',
+        'currency.$': '$.Payload.currency',
+        payment: { 'token.$': '$.Payload.paymentToken' },
+      },
+    });
+    // Default ResultPath ('$'): the state becomes { order }.
+    expect(json.ResultPath).toBeUndefined();
+    // Only the Lambda service exceptions: InvalidOrder / OrderConflict are never retried.
+    expect(json.Retry).toHaveLength(1);
+    expect(json.Retry[0]!.ErrorEquals).toContain('Lambda.ServiceException');
+    expect(JSON.stringify(json.Retry)).not.toMatch(/InvalidOrder|OrderConflict|States\.ALL/);
+  });
+
+  it('createTask takes a custom id and order path', () => {
+    const { stack } = taskJson((step) => step.createTask('AcceptOrder', { orderPath: '$.request' }));
+    const task = stack.node.findAll().find((node) => node.node.id === 'AcceptOrder') as unknown as { toStateJson(): object };
+
+    expect((stack.resolve(task.toStateJson()) as TaskStateJson).Parameters.Payload).toEqual({ action: 'create', 'order.$': '$.request' });
+  });
+
+  it('confirmTask sends lines, total, paymentId and its state name; retries timeouts', () => {
+    const { json } = taskJson((step) => step.confirmTask());
+
+    expect(json.Parameters.Payload).toEqual({
+      action: 'confirm',
+      'orderId.$': '$.order.orderId',
+      'lines.$': '$.reservation.lines',
+      'total.$': '$.reservation.total',
+      'paymentId.$': '$.payment.paymentId',
+      causedBy: 'ConfirmOrder',
+    });
+    expect(json.ResultSelector).toEqual({ 'orderId.$': '$.Payload.orderId', 'status.$': '$.Payload.status' });
+    expect(json.ResultPath).toBe('$.confirmation');
+    expect(json.Retry).toEqual([
+      SERVICE_RETRY,
+      {
+        ErrorEquals: ['States.Timeout', 'Sandbox.Timedout'],
+        IntervalSeconds: 1,
+        BackoffRate: 2,
+        MaxAttempts: 3,
+        JitterStrategy: 'FULL',
+        MaxDelaySeconds: 10,
+      },
+    ]);
+  });
+
+  it('failTask records reason, causedBy and the caught error, retrying until it succeeds', () => {
+    const { json } = taskJson((step) => step.failTask('MarkOutOfStock', FailureReason.OUT_OF_STOCK, { causedBy: 'ReserveInventory' }));
+
+    expect(json.Parameters.Payload).toEqual({
+      action: 'fail',
+      'orderId.$': '$.order.orderId',
+      reason: 'OUT_OF_STOCK',
+      causedBy: 'ReserveInventory',
+      'error.$': '$.error',
+    });
+    expect(json.ResultSelector).toEqual({
+      'orderId.$': '$.Payload.orderId',
+      'status.$': '$.Payload.status',
+      'reason.$': '$.Payload.reason',
+    });
+    expect(json.ResultPath).toBe('$.failure');
+    expect(json.Retry).toEqual([
+      SERVICE_RETRY,
+      { ErrorEquals: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition], MaxAttempts: 0 },
+      { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 10, JitterStrategy: 'FULL', MaxDelaySeconds: 30 },
+    ]);
+  });
+
+  it('failTask honours custom paths, and two fail tasks can live side by side', () => {
+    const stack = newStack();
+    const step = new OrderStatusStep(stack, 'OrderStatus');
+    const a = step.failTask('MarkPaymentDeclined', FailureReason.PAYMENT_DECLINED, {
+      causedBy: 'ProcessPayment',
+      orderIdPath: '$.id',
+      errorPath: '$.paymentError',
+      resultPath: '$.result',
+    });
+    const b = step.failTask('MarkInternalError', FailureReason.INTERNAL_ERROR, { causedBy: 'ConfirmOrder' });
+
+    const json = stack.resolve(a.toStateJson()) as TaskStateJson;
+    expect(json.Parameters.Payload).toMatchObject({ 'orderId.$': '$.id', 'error.$': '$.paymentError', reason: 'PAYMENT_DECLINED' });
+    expect(json.ResultPath).toBe('$.result');
+    expect(b.id).toBe('MarkInternalError');
+  });
+
+  it('invokes the step function from every task', () => {
+    const { json, step, stack } = taskJson((s) => s.confirmTask());
+
+    expect(json.Parameters.FunctionName).toEqual(stack.resolve(step.function.functionArn));
+    expect(step.function).toBeInstanceOf(lambda.Function);
+  });
+});
