@@ -26,6 +26,9 @@ export default tseslint.config(
       ],
     },
   },
+  // Architecture boundaries (ARCHITECTURE.md): contracts <- steps <- app; steps never import
+  // each other; the local runtime knows nothing of orders; Lambda code never pulls in aws-cdk-lib.
+  ...boundaries(),
   {
     // Tests may use `any` in assertions on raw SDK/engine shapes.
     files: ['**/tests/**/*.ts'],
@@ -38,3 +41,27 @@ export default tseslint.config(
     },
   },
 );
+
+function boundaries() {
+  const steps = ['inventory', 'payment', 'order-status'];
+  const restrict = (files, patterns, why) => ({
+    files,
+    ignores: ['**/tests/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message: why })) }] },
+  });
+  return [
+    restrict(['packages/contracts/**/*.ts'], ['@order-flow/*', 'aws-cdk-lib', 'aws-cdk-lib/*', '@aws-sdk/*', 'constructs'],
+      'contracts has no AWS or workspace dependencies.'),
+    restrict(['packages/local-runtime/**/*.ts'], ['@order-flow/*'], 'the local runtime runs any CDK app and knows nothing of orders.'),
+    ...steps.map((step) =>
+      restrict([`packages/${step}/**/*.ts`],
+        [...steps.filter((other) => other !== step).map((other) => `@order-flow/${other}`), '@order-flow/order-workflow'],
+        'steps never import each other or the app: share shapes through @order-flow/contracts.'),
+    ),
+    ...steps.map((step) =>
+      restrict([`packages/${step}/src/handler.ts`, `packages/${step}/src/domain/**/*.ts`, `packages/${step}/src/adapters/**/*.ts`],
+        ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', `@order-flow/${step}`, '../index.js', './index.js', '../construct.js', './construct.js'],
+        'Lambda code must not import CDK or the package root (it would drag aws-cdk-lib into the bundle).'),
+    ),
+  ];
+}

@@ -8,6 +8,7 @@
  * // tests/global-setup.ts
  * export { default } from '@order-flow/local/testing';
  */
+import type {} from 'vitest';
 import { startDynamoDbLocal } from './dynamodb-local.js';
 
 declare module 'vitest' {

@@ -1,0 +1,98 @@
+/**
+ * `pnpm demo`: synthesizes the CDK app, runs it on the local runtime, seeds stock, pushes a batch
+ * of orders that covers every path of the workflow, and prints what happened to each order and
+ * to the stock. The table shows the order records as stored, not just execution outputs.
+ */
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { OrderRequest } from '@order-flow/contracts';
+import { LocalOrderWorkflow } from '../src/local/harness.js';
+import { DEMO_STOCK, demoOrders, SCARCE_SKU } from './demo-orders.js';
+
+const started = performance.now();
+const assemblyDir = fileURLToPath(new URL('../cdk.out', import.meta.url));
+console.log('Synthesizing the CDK app and starting the local runtime (DynamoDB Local, Lambda bundles, Step Functions)...');
+const workflow = await LocalOrderWorkflow.start({ assemblyDir });
+try {
+  await workflow.seedStock(DEMO_STOCK);
+  console.log(`Ready in ${Math.round(performance.now() - started)} ms. Seeded ${DEMO_STOCK.map((s) => `${s.sku}=${s.available}`).join(', ')}.\n`);
+
+  const { sequential, burst } = demoOrders();
+  const rows: Row[] = [];
+  for (const [scenario, order] of sequential) rows.push(await runOne(scenario, order));
+  console.log(`Racing ${burst.length} concurrent orders for ${SCARCE_SKU} ...`);
+  rows.push(...(await Promise.all(burst.map((order, i) => runOne(`race #${i + 1}`, order)))));
+
+  printTable(rows);
+  const stock = await Promise.all(DEMO_STOCK.map(async (seed) => ({ ...seed, now: await workflow.stock(seed.sku) })));
+  console.log('\nFinal stock');
+  for (const s of stock) console.log(`  ${s.sku.padEnd(18)} ${String(s.available).padStart(4)} -> ${String(s.now).padStart(4)}`);
+
+  const confirmedUnits = new Map<string, number>();
+  for (const row of rows) {
+    if (row.status !== 'CONFIRMED') continue;
+    for (const item of row.order.items ?? []) confirmedUnits.set(item.sku, (confirmedUnits.get(item.sku) ?? 0) + item.quantity);
+  }
+  const consistent = stock.every((s) => s.available - (confirmedUnits.get(s.sku) ?? 0) === s.now);
+  console.log(`\nStock check (seeded - units in CONFIRMED orders = available): ${consistent ? 'OK' : 'MISMATCH'}`);
+  console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  if (!consistent) process.exitCode = 1;
+} finally {
+  await workflow.stop();
+}
+
+interface Row {
+  scenario: string;
+  order: Partial<OrderRequest>;
+  orderId: string;
+  status: string;
+  reason: string;
+  states: readonly string[];
+  retries: number;
+  note: string;
+  ms: number;
+}
+
+async function runOne(scenario: string, order: Partial<OrderRequest>): Promise<Row> {
+  const t0 = performance.now();
+  const result = await workflow.submit(order);
+  const ms = Math.round(performance.now() - t0);
+  const record = order.orderId ? await workflow.order(order.orderId) : undefined;
+  return {
+    scenario,
+    order,
+    orderId: order.orderId ?? '-',
+    // An order rejected before it was recorded has no record: show the execution's error.
+    status: record?.status ?? `REJECTED`,
+    reason: record?.reason ?? (record ? '' : (result.error ?? '')),
+    states: result.statesVisited,
+    retries: result.events.filter((event) => event.type === 'StateRetried').length,
+    note: noteOf(record?.history.at(-1)?.detail ?? (record ? undefined : result.cause)),
+    ms,
+  };
+}
+
+/** The error message behind a failure, short enough for one table cell. */
+function noteOf(detail: string | undefined): string {
+  if (!detail) return '';
+  let text = detail;
+  try {
+    // A Lambda error's Cause is AWS's JSON {errorType, errorMessage, trace}.
+    text = (JSON.parse(detail) as { errorMessage?: string }).errorMessage ?? detail;
+  } catch {
+    // Not JSON: keep the text as it is.
+  }
+  text = text.replace(/^\w+: /, '');
+  return text.length > 64 ? `${text.slice(0, 63)}…` : text;
+}
+
+function printTable(rows: readonly Row[]): void {
+  const header = ['order', 'scenario', 'status', 'reason', 'retries', 'ms', 'why', 'states visited'];
+  const cells = rows.map((r) => [r.orderId, r.scenario, r.status, r.reason, String(r.retries), String(r.ms), r.note, r.states.join(' > ')]);
+  const last = header.length - 1;
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (i === last ? 0 : c[i]!.length))));
+  const line = (c: string[]) => c.map((v, i) => (i === last ? v : v.padEnd(widths[i]!))).join('  ');
+  console.log('\n' + line(header));
+  console.log(line(widths.map((w, i) => '-'.repeat(i === last ? 14 : w))));
+  for (const c of cells) console.log(line(c));
+}

@@ -1,0 +1,3 @@
+export * from './app.js';
+export * from './order-workflow.js';
+export * from './order-workflow-stack.js';

@@ -1,0 +1,95 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { OrderWorkflowStack } from '../../src/order-workflow-stack.js';
+
+interface AslState {
+  Type: string;
+  Next?: string;
+  End?: boolean;
+  Error?: string;
+  Retry?: { ErrorEquals: string[]; MaxAttempts?: number; BackoffRate?: number; JitterStrategy?: string }[];
+  Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
+}
+
+function synth(): { template: Template; states: Record<string, AslState> } {
+  const app = new App();
+  const stack = new OrderWorkflowStack(app, 'Test');
+  const template = Template.fromStack(stack);
+  const [sm] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+  // The definition is an Fn::Join of JSON text and tokens (function ARNs): stand the tokens in
+  // with a placeholder string to read the state graph.
+  const parts = (sm!.Properties.DefinitionString['Fn::Join'] as [string, unknown[]])[1];
+  const json = parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+  return { template, states: (JSON.parse(json) as { States: Record<string, AslState> }).States };
+}
+
+describe('OrderWorkflowStack', () => {
+  const { template, states } = synth();
+
+  it('creates one Standard state machine with logging and tracing', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ERROR' }),
+    });
+  });
+
+  it('runs every function on nodejs24.x arm64', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fns.length).toBeGreaterThanOrEqual(3);
+    for (const fn of fns) {
+      if (String(fn.Properties.Handler) !== 'index.handler') continue;
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    }
+  });
+
+  it('follows reserve -> pay -> confirm', () => {
+    expect(states.CreateOrder!.Next).toBe('ReserveInventory');
+    expect(states.ReserveInventory!.Next).toBe('ProcessPayment');
+    expect(states.ProcessPayment!.Next).toBe('ConfirmOrder');
+    expect(states.ConfirmOrder!.Next).toBe('OrderConfirmed');
+    expect(states.OrderConfirmed!.Type).toBe('Succeed');
+  });
+
+  it('ends every failure in a Fail state named and typed by its reason', () => {
+    for (const reason of ['OUT_OF_STOCK', 'UNKNOWN_SKU', 'PAYMENT_DECLINED', 'PAYMENT_ERROR', 'INTERNAL_ERROR']) {
+      expect(states[reason]).toMatchObject({ Type: 'Fail', Error: reason });
+    }
+  });
+
+  it('routes each error to its compensation', () => {
+    const catchOf = (state: string) => Object.fromEntries(states[state]!.Catch!.map((c) => [c.ErrorEquals.join(','), c.Next]));
+    expect(catchOf('ReserveInventory')).toEqual({
+      OutOfStock: 'MarkOutOfStock',
+      UnknownSku: 'MarkUnknownSku',
+      'States.ALL': 'ReleaseAfterReserveError',
+    });
+    expect(catchOf('ProcessPayment')).toEqual({ PaymentDeclined: 'ReleaseAfterDecline', 'States.ALL': 'RefundAfterPaymentError' });
+    expect(catchOf('ConfirmOrder')).toEqual({ 'States.ALL': 'RefundAfterConfirmError' });
+    expect(states.RefundAfterConfirmError!.Next).toBe('ReleaseAfterConfirmError');
+    expect(states.ReleaseAfterConfirmError!.Next).toBe('MarkConfirmError');
+    expect(states.MarkConfirmError!.Next).toBe('INTERNAL_ERROR');
+    expect(states.ReleaseAfterDecline!.Next).toBe('MarkPaymentDeclined');
+    expect(states.MarkPaymentDeclined!.Next).toBe('PAYMENT_DECLINED');
+  });
+
+  it('retries transient gateway errors with backoff and full jitter, never declines', () => {
+    const retries = states.ProcessPayment!.Retry!;
+    const gateway = retries.find((r) => r.ErrorEquals.includes('PaymentGatewayUnavailable'));
+    expect(gateway).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
+    expect(gateway!.MaxAttempts).toBeGreaterThanOrEqual(3);
+    expect(retries.some((r) => r.ErrorEquals.includes('PaymentDeclined'))).toBe(false);
+    // Lambda service exceptions stay retried (CDK's LambdaInvoke default).
+    expect(retries.some((r) => r.ErrorEquals.includes('Lambda.ServiceException'))).toBe(true);
+  });
+
+  it('retries every compensation until it succeeds', () => {
+    for (const name of ['ReleaseAfterDecline', 'RefundAfterConfirmError', 'MarkOutOfStock', 'MarkConfirmError']) {
+      const all = states[name]!.Retry!.find((r) => r.ErrorEquals.includes('States.ALL'));
+      expect(all, name).toBeDefined();
+      expect(all!.MaxAttempts).toBeGreaterThanOrEqual(5);
+    }
+  });
+});

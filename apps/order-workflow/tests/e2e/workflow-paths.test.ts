@@ -1,0 +1,231 @@
+/**
+ * Every path of the synthesized state machine, run end to end on the local runtime (DynamoDB
+ * Local + the real Lambda bundles + aws-local-stepfunctions). Each test checks the tables
+ * afterwards — order record and history, stock, reservation, payment — not only the output.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderRequest } from '@order-flow/contracts';
+import { LocalOrderWorkflow } from '../../src/local/harness.js';
+
+let workflow: LocalOrderWorkflow;
+let seq = 0;
+
+beforeAll(async () => {
+  workflow = await LocalOrderWorkflow.start();
+});
+afterAll(async () => {
+  await workflow?.stop();
+});
+
+/** A fresh SKU per test keeps the tests independent while they share one runtime. */
+async function freshSku(available: number, unitPrice = 1000): Promise<string> {
+  const sku = `SKU-T${++seq}-${Date.now().toString(36)}`;
+  await workflow.seedStock([{ sku, available, unitPrice }]);
+  return sku;
+}
+
+function order(token: string, items: OrderRequest['items']): OrderRequest {
+  return { orderId: `ord_e2e_${++seq}_${Date.now().toString(36)}`, customerId: 'cus_e2e', items, payment: { token }, currency: 'USD' };
+}
+
+describe('order workflow, end to end on the synthesized state machine', () => {
+  it('confirms an order: stock taken once, payment captured for the priced total, history PENDING -> CONFIRMED', async () => {
+    const sku = await freshSku(10, 1250);
+    const o = order('tok_visa', [{ sku, quantity: 2 }]);
+
+    const result = await workflow.submit(o);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.statesVisited).toEqual(['CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder', 'OrderConfirmed']);
+    const record = await workflow.order(o.orderId!);
+    expect(record).toMatchObject({ status: 'CONFIRMED', total: 2500, lines: [{ sku, quantity: 2, unitPrice: 1250, lineTotal: 2500 }] });
+    expect(record!.history.map((h) => [h.status, h.causedBy])).toEqual([
+      ['PENDING', 'CreateOrder'],
+      ['CONFIRMED', 'ConfirmOrder'],
+    ]);
+    expect(record!.history.every((h) => !Number.isNaN(Date.parse(h.at)))).toBe(true);
+    expect(await workflow.stock(sku)).toBe(8);
+    expect(await workflow.reservation(o.orderId!)).toMatchObject({ status: 'RESERVED', total: 2500 });
+    const payment = await workflow.payment(o.orderId!);
+    expect(payment).toMatchObject({ status: 'CAPTURED', amount: 2500, currency: 'USD', token: 'tok_visa' });
+    expect(record!.paymentId).toBeTruthy();
+  });
+
+  it('prices a multi-line order from the inventory table and takes every line', async () => {
+    const a = await freshSku(5, 300);
+    const b = await freshSku(5, 1999);
+    const c = await freshSku(5, 5);
+    const o = order('tok_mastercard', [
+      { sku: a, quantity: 1 },
+      { sku: b, quantity: 2 },
+      { sku: c, quantity: 5 },
+    ]);
+
+    const result = await workflow.submit(o);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'CONFIRMED', total: 300 + 2 * 1999 + 25 });
+    expect([await workflow.stock(a), await workflow.stock(b), await workflow.stock(c)]).toEqual([4, 3, 0]);
+    expect(await workflow.payment(o.orderId!)).toMatchObject({ status: 'CAPTURED', amount: 4323 });
+  });
+
+  it('fails OUT_OF_STOCK when one line is short: no line taken, no payment, Fail state OUT_OF_STOCK', async () => {
+    const plenty = await freshSku(10);
+    const scarce = await freshSku(1);
+    const o = order('tok_visa', [
+      { sku: plenty, quantity: 3 },
+      { sku: scarce, quantity: 2 },
+    ]);
+
+    const result = await workflow.submit(o);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('OUT_OF_STOCK');
+    expect(result.statesVisited).toEqual(['CreateOrder', 'ReserveInventory', 'MarkOutOfStock', 'OUT_OF_STOCK']);
+    const record = await workflow.order(o.orderId!);
+    expect(record).toMatchObject({ status: 'FAILED', reason: 'OUT_OF_STOCK' });
+    expect(record!.history.at(-1)).toMatchObject({ status: 'FAILED', reason: 'OUT_OF_STOCK', causedBy: 'ReserveInventory' });
+    expect(record!.history.at(-1)!.detail).toContain(scarce);
+    expect([await workflow.stock(plenty), await workflow.stock(scarce)]).toEqual([10, 1]);
+    expect(await workflow.reservation(o.orderId!)).toBeUndefined();
+    expect(await workflow.payment(o.orderId!)).toBeUndefined();
+  });
+
+  it.each([
+    ['tok_chargeDeclined', 'card_declined'],
+    ['tok_chargeDeclinedInsufficientFunds', 'insufficient_funds'],
+  ])('fails PAYMENT_DECLINED for %s (%s): stock released, payment recorded as declined', async (token, declineCode) => {
+    const sku = await freshSku(4);
+    const o = order(token, [{ sku, quantity: 3 }]);
+
+    const result = await workflow.submit(o);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('PAYMENT_DECLINED');
+    expect(result.statesVisited).toEqual([
+      'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ReleaseAfterDecline', 'MarkPaymentDeclined', 'PAYMENT_DECLINED',
+    ]);
+    expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'FAILED', reason: 'PAYMENT_DECLINED' });
+    expect(await workflow.stock(sku)).toBe(4);
+    expect(await workflow.reservation(o.orderId!)).toMatchObject({ status: 'RELEASED' });
+    expect(await workflow.payment(o.orderId!)).toMatchObject({ status: 'DECLINED', declineCode });
+  });
+
+  it('retries a flaky gateway (two transient failures) and confirms with exactly one capture', async () => {
+    const sku = await freshSku(3);
+    const o = order('tok_gatewayFlaky', [{ sku, quantity: 1 }]);
+
+    const result = await workflow.submit(o);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.statesVisited).toEqual(['CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder', 'OrderConfirmed']);
+    expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'CONFIRMED' });
+    expect(await workflow.payment(o.orderId!)).toMatchObject({ status: 'CAPTURED' });
+    expect(await workflow.stock(sku)).toBe(2);
+    const failedAttempts = result.events.filter(
+      (e) => (e as { type?: string; state?: { name?: string } }).type === 'StateRetried',
+    );
+    expect(failedAttempts).toHaveLength(2);
+  });
+
+  it('fails PAYMENT_ERROR when the gateway stays down after retries: nothing captured, stock released', async () => {
+    const sku = await freshSku(6);
+    const o = order('tok_gatewayDown', [{ sku, quantity: 2 }]);
+
+    const result = await workflow.submit(o);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('PAYMENT_ERROR');
+    expect(result.statesVisited).toEqual([
+      'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'RefundAfterPaymentError', 'ReleaseAfterPaymentError', 'MarkPaymentError', 'PAYMENT_ERROR',
+    ]);
+    expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'FAILED', reason: 'PAYMENT_ERROR' });
+    expect(await workflow.stock(sku)).toBe(6);
+    expect(await workflow.reservation(o.orderId!)).toMatchObject({ status: 'RELEASED' });
+    expect((await workflow.payment(o.orderId!))?.status).not.toBe('CAPTURED');
+  });
+
+  it('fails UNKNOWN_SKU naming the field: no stock touched, no payment', async () => {
+    const sku = await freshSku(2);
+    const o = order('tok_visa', [
+      { sku, quantity: 1 },
+      { sku: 'SKU-DOES-NOT-EXIST', quantity: 1 },
+    ]);
+
+    const result = await workflow.submit(o);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('UNKNOWN_SKU');
+    const record = await workflow.order(o.orderId!);
+    expect(record).toMatchObject({ status: 'FAILED', reason: 'UNKNOWN_SKU' });
+    expect(record!.history.at(-1)!.detail).toContain('items.1.sku');
+    expect(await workflow.stock(sku)).toBe(2);
+    expect(await workflow.payment(o.orderId!)).toBeUndefined();
+  });
+
+  it('runs the same order twice without a second effect (idempotent steps)', async () => {
+    const sku = await freshSku(5, 700);
+    const o = order('tok_visa', [{ sku, quantity: 2 }]);
+
+    const first = await workflow.submit(o);
+    const second = await workflow.submit(o);
+
+    expect([first.status, second.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(await workflow.stock(sku)).toBe(3);
+    const record = await workflow.order(o.orderId!);
+    expect(record!.history.map((h) => h.status)).toEqual(['PENDING', 'CONFIRMED']);
+    const ledger = (await workflow.scan('payment')).filter((item) => String(item.pk).includes(o.orderId!));
+    expect(ledger.filter((item) => String(item.pk).startsWith('PAYMENT#'))).toHaveLength(1);
+    expect(await workflow.payment(o.orderId!)).toMatchObject({ status: 'CAPTURED', amount: 1400 });
+  });
+
+  it('compensates when ConfirmOrder fails after retries (failure injected at the task: the real table cannot be made to fail): refund, release, INTERNAL_ERROR', async () => {
+    const sku = await freshSku(5, 900);
+    const o = order('tok_visa', [{ sku, quantity: 1 }]);
+
+    const result = await workflow.runtime.run(o, {
+      taskOverrides: {
+        ConfirmOrder: () => {
+          throw Object.assign(new Error('injected: orders table unavailable'), { name: 'ServiceUnavailable' });
+        },
+      },
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('INTERNAL_ERROR');
+    expect(result.statesVisited).toEqual([
+      'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder',
+      'RefundAfterConfirmError', 'ReleaseAfterConfirmError', 'MarkConfirmError', 'INTERNAL_ERROR',
+    ]);
+    expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'FAILED', reason: 'INTERNAL_ERROR' });
+    expect(await workflow.payment(o.orderId!)).toMatchObject({ status: 'REFUNDED' });
+    expect(await workflow.reservation(o.orderId!)).toMatchObject({ status: 'RELEASED' });
+    expect(await workflow.stock(sku)).toBe(5);
+  });
+});
+
+describe('bad input is rejected by the first state, naming the field, and writes nothing', () => {
+  const base = () => order('tok_visa', [{ sku: 'SKU-RED-MUG', quantity: 1 }]);
+  it.each([
+    ['a missing customerId', () => { const { customerId: _c, ...o } = base(); return o; }, 'customerId'],
+    ['a zero quantity', () => ({ ...base(), items: [{ sku: 'SKU-RED-MUG', quantity: 0 }] }), 'items.0.quantity'],
+    ['a negative quantity', () => ({ ...base(), items: [{ sku: 'SKU-RED-MUG', quantity: -1 }] }), 'items.0.quantity'],
+    ['a fractional quantity', () => ({ ...base(), items: [{ sku: 'SKU-RED-MUG', quantity: 1.5 }] }), 'items.0.quantity'],
+    ['a card number where the token belongs', () => ({ ...base(), payment: { token: '4242424242424242' } }), 'payment.token'],
+  ])('%s', async (_label, make, field) => {
+    const sku = await freshSku(3);
+    const input = JSON.parse(JSON.stringify(make()).replaceAll('SKU-RED-MUG', sku)) as Record<string, unknown>;
+    const before = { orders: await workflow.scan('orders'), payment: await workflow.scan('payment'), inventory: await workflow.scan('inventory') };
+
+    const result = await workflow.submit(input);
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('InvalidOrder');
+    expect(result.cause).toContain(field);
+    expect(result.statesVisited).toEqual(['CreateOrder']);
+    expect(await workflow.scan('orders')).toEqual(before.orders);
+    expect(await workflow.scan('payment')).toEqual(before.payment);
+    expect(await workflow.scan('inventory')).toEqual(before.inventory);
+    expect(JSON.stringify(await workflow.scan('orders'))).not.toContain('4242424242424242');
+  });
+});

@@ -1,0 +1,49 @@
+import { CreateTableCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/** Resource types that become a DynamoDB Local table. `TableV2` synthesizes `GlobalTable`. */
+export const TABLE_TYPES: ReadonlySet<string> = new Set(['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']);
+
+type Props = Record<string, unknown>;
+
+/**
+ * Maps a (resolved) table resource's properties to a CreateTable request for DynamoDB Local:
+ * keys, attribute definitions, GSIs and LSIs kept; capacity settings, replicas, streams, TTL,
+ * encryption and tags dropped (always on-demand locally).
+ *
+ * @param tableName the physical table name
+ * @param properties the resource's properties with intrinsics already resolved
+ */
+export function toCreateTableInput(tableName: string, properties: Props): CreateTableCommandInput {
+  const input: CreateTableCommandInput = {
+    TableName: tableName,
+    KeySchema: properties.KeySchema as CreateTableCommandInput['KeySchema'],
+    AttributeDefinitions: properties.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+  const gsis = properties.GlobalSecondaryIndexes as Props[] | undefined;
+  if (gsis?.length) {
+    input.GlobalSecondaryIndexes = gsis.map((index) => ({
+      IndexName: index.IndexName as string,
+      KeySchema: index.KeySchema as NonNullable<CreateTableCommandInput['KeySchema']>,
+      Projection: index.Projection as { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE' },
+    }));
+  }
+  const lsis = properties.LocalSecondaryIndexes as Props[] | undefined;
+  if (lsis?.length) {
+    input.LocalSecondaryIndexes = lsis.map((index) => ({
+      IndexName: index.IndexName as string,
+      KeySchema: index.KeySchema as NonNullable<CreateTableCommandInput['KeySchema']>,
+      Projection: index.Projection as { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE' },
+    }));
+  }
+  return input;
+}
+
+/** Creates one table in DynamoDB Local; the error names the table and its logical id. */
+export async function createTable(client: DynamoDBClient, input: CreateTableCommandInput, label: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand(input));
+  } catch (error) {
+    throw new Error(`Could not create table ${input.TableName} (${label}) in DynamoDB Local: ${(error as Error).message}`, { cause: error });
+  }
+}
