@@ -7,3 +7,4 @@ export * from './order.js';
 export * from './status.js';
 export * from './steps.js';
 export * from './validation.js';
+export * from './http.js';

@@ -61,3 +61,20 @@ describe('newOrderId', () => {
     expect(newOrderId()).not.toBe(newOrderId());
   });
 });
+
+describe('parseJsonBody', () => {
+  const req = (body: string, contentType = 'application/json') => ({ headers: { 'Content-Type': contentType }, body });
+  it('maps each body rule to its status', async () => {
+    const { parseJsonBody } = await import('../../src/index.js');
+    expect(parseJsonBody(req('{}', 'text/plain'), OrderRequestSchema, 'InvalidOrder')).toMatchObject({ ok: false, response: { statusCode: 415 } });
+    expect(parseJsonBody(req(' '.repeat(64 * 1024 + 1)), OrderRequestSchema, 'InvalidOrder')).toMatchObject({ ok: false, response: { statusCode: 413 } });
+    expect(parseJsonBody(req('{nope'), OrderRequestSchema, 'InvalidOrder')).toMatchObject({ ok: false, response: { statusCode: 400 } });
+    const invalid = parseJsonBody(req(JSON.stringify({ ...valid, currency: 'usd' })), OrderRequestSchema, 'InvalidOrder');
+    expect(invalid.ok).toBe(false);
+    expect(JSON.parse((invalid as { response: { body: string } }).response.body)).toMatchObject({
+      error: 'InvalidOrder',
+      issues: [{ path: 'currency', message: expect.stringContaining('ISO 4217') }],
+    });
+    expect(parseJsonBody(req(JSON.stringify(valid), 'application/json; charset=utf-8'), OrderRequestSchema, 'InvalidOrder')).toEqual({ ok: true, value: valid });
+  });
+});
