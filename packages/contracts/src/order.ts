@@ -72,3 +72,18 @@ export const PricedLineSchema = z.strictObject({
   lineTotal: z.number().int().min(0),
 });
 export type PricedLine = z.infer<typeof PricedLineSchema>;
+
+/** Stock level of a SKU as an admin sets it: available units and unit price in minor units. */
+export const MAX_AVAILABLE = 1_000_000;
+export const StockLevelSchema = z.strictObject({
+  available: z
+    .number({ error: 'is required and must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be at least 0')
+    .max(MAX_AVAILABLE, `must be at most ${MAX_AVAILABLE}`),
+  unitPrice: z
+    .number({ error: 'is required and must be a number' })
+    .int('must be a whole number of minor units')
+    .min(0, 'must be at least 0'),
+});
+export type StockLevel = z.infer<typeof StockLevelSchema>;

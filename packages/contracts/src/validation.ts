@@ -20,12 +20,18 @@ export class ValidationError extends Error {
   }
 }
 
-/** Flattens zod issues into `{ path, message }` pairs with dot paths. */
+/**
+ * Flattens zod issues into `{ path, message }` pairs with dot paths. An unexpected field becomes
+ * one issue per field, at that field's own path (`items.0.unitPrice: is not allowed here`).
+ */
 export function toIssues(error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.code === 'unrecognized_keys' ? `is not allowed here: ${issue.keys.join(', ')}` : issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const base = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'is not allowed here' }));
+    }
+    return [{ path: base.join('.'), message: issue.message }];
+  });
 }
 
 /**

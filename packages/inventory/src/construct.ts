@@ -1,4 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,10 +8,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ErrorName } from '@order-flow/contracts';
-import { resolveBundleDir } from './bundle.js';
+import { API_BUNDLE_DIR, resolveBundleDir } from './bundle.js';
+import { INVENTORY_TABLE_NAME_ENV } from './lambda-env.js';
 
-/** Environment variable the handler reads its table name from. */
-export const INVENTORY_TABLE_NAME_ENV = 'INVENTORY_TABLE_NAME';
+/** Environment variable both inventory functions read their table name from. */
+export { INVENTORY_TABLE_NAME_ENV };
 
 /** Sizing of the inventory function. */
 export interface InventoryFunctionProps {
@@ -78,6 +81,21 @@ export interface ReleaseTaskOptions {
   readonly resultPath?: string;
 }
 
+/** Options of {@link InventoryStep.addApiRoutes}. */
+export interface InventoryApiRoutesOptions {
+  /**
+   * Authorizer of the stock routes. PUT replaces stock outright, so keep these routes admin-only.
+   * @default - the HTTP API's default authorizer (e.g. IAM)
+   */
+  readonly authorizer?: apigwv2.IHttpRouteAuthorizer;
+}
+
+/** Path of the stock routes; `{sku}` is the SKU id. */
+export const INVENTORY_API_PATH = '/inventory/{sku}';
+
+/** DynamoDB actions the stock API uses: GetItem for GET, PutItem for PUT. */
+const API_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+
 /** DynamoDB actions the handler's adapter uses (TransactWriteItems is authorized per contained action). */
 const HANDLER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
@@ -90,12 +108,14 @@ const HANDLER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:
  * const reserve = inventory.reserveTask(); // state "ReserveInventory", result at $.reservation
  * const release = inventory.releaseTask('ReleaseAfterDecline');
  * reserve.addCatch(markOutOfStock, { errors: ['OutOfStock', 'UnknownSku'], resultPath: '$.error' });
+ * inventory.addApiRoutes(adminHttpApi); // GET/PUT /inventory/{sku} for seeding and inspecting stock
  */
 export class InventoryStep extends Construct {
   /** Stock items (`SKU#<sku>`) and reservations (`RES#<orderId>`). */
   public readonly table: dynamodb.ITableV2;
   /** The function behind every task of this step. */
   public readonly function: lambda.Function;
+  private stockApiFunction?: lambda.Function;
 
   constructor(scope: Construct, id: string, props: InventoryStepProps = {}) {
     super(scope, id);
@@ -186,6 +206,53 @@ export class InventoryStep extends Construct {
       maxDelay: Duration.seconds(30),
     });
     return task;
+  }
+
+  /** The stock API function: created by the first {@link addApiRoutes} call, undefined before. */
+  public get apiFunction(): lambda.Function | undefined {
+    return this.stockApiFunction;
+  }
+
+  /**
+   * Adds the stock admin routes to `httpApi`: `GET /inventory/{sku}` (200 `{ sku, available,
+   * unitPrice }` or 404) and `PUT /inventory/{sku}` with body `{ available, unitPrice }`.
+   * Both are served by one function ({@link apiFunction}, created once and shared by every API
+   * this is called with), allowed only `dynamodb:GetItem` and `dynamodb:PutItem` on the table.
+   * The routes use the API's default authorizer unless `options.authorizer` is given.
+   * @returns the GET and PUT routes
+   * @example
+   * const api = new apigwv2.HttpApi(this, 'AdminApi', { defaultAuthorizer: new HttpIamAuthorizer() });
+   * inventory.addApiRoutes(api);
+   */
+  public addApiRoutes(httpApi: apigwv2.HttpApi, options: InventoryApiRoutesOptions = {}): apigwv2.HttpRoute[] {
+    const fn = (this.stockApiFunction ??= this.createApiFunction());
+    // One integration per API: CDK binds an integration to the first API it is used on.
+    const integration = new HttpLambdaIntegration('InventoryStockIntegration', fn);
+    return httpApi.addRoutes({
+      path: INVENTORY_API_PATH,
+      methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.PUT],
+      integration,
+      // Left undefined, the route falls back to the API's default authorizer.
+      ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+    });
+  }
+
+  private createApiFunction(): lambda.Function {
+    const fn = new lambda.Function(this, 'ApiFunction', {
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(resolveBundleDir(API_BUNDLE_DIR)),
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: {
+        [INVENTORY_TABLE_NAME_ENV]: this.table.tableName,
+        POWERTOOLS_SERVICE_NAME: 'inventory-api',
+      },
+    });
+    this.table.grant(fn, ...API_ACTIONS);
+    return fn;
   }
 
   /** Lets `grantee` read stock (GetItem, BatchGetItem), e.g. a catalogue API. */

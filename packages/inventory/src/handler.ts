@@ -8,19 +8,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ErrorName, InventoryInputSchema, parseOrThrow, type ReleaseResult, type Reservation } from '@order-flow/contracts';
 import { DynamoDbStockStore } from './adapters/dynamodb-stock-store.js';
 import { Inventory, systemClock } from './domain/inventory.js';
+import { INVENTORY_TABLE_NAME_ENV, type LambdaContext } from './lambda-env.js';
 import type { Clock, StockStore } from './ports.js';
 
-/** Environment variable holding the table name; set by `InventoryStep`. */
-export const TABLE_NAME_ENV = 'INVENTORY_TABLE_NAME';
+export type { LambdaContext } from './lambda-env.js';
 
-/** The parts of the Lambda context this handler reads (the `aws-lambda` types are not a dependency). */
-export interface LambdaContext {
-  readonly awsRequestId: string;
-  readonly functionName: string;
-  readonly functionVersion: string;
-  readonly invokedFunctionArn: string;
-  readonly memoryLimitInMB: string;
-}
+/** Environment variable holding the table name; set by `InventoryStep`. */
+export const TABLE_NAME_ENV = INVENTORY_TABLE_NAME_ENV;
 
 /** What a handler built by {@link createHandler} needs; every field has a production default. */
 export interface HandlerDeps {

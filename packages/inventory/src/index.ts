@@ -7,12 +7,15 @@ import { ErrorName } from '@order-flow/contracts';
 
 export {
   InventoryStep,
+  INVENTORY_API_PATH,
   INVENTORY_TABLE_NAME_ENV,
+  type InventoryApiRoutesOptions,
   type InventoryFunctionProps,
   type InventoryStepProps,
   type ReleaseTaskOptions,
   type ReserveTaskOptions,
 } from './construct.js';
+export { MAX_AVAILABLE, StockApiError, StockRoute } from './stock-api.js';
 export { InventoryContentionError, OutOfStockError, UnknownSkuError, type Shortage } from './domain/errors.js';
 export type { ReservationRecord, ReservationStatus, StockItem } from './domain/reservation.js';
 

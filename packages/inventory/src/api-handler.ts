@@ -1,0 +1,121 @@
+/**
+ * Lambda entry of the stock admin API (API Gateway HTTP API, payload format 2.0), routed by
+ * `routeKey`: `GET /inventory/{sku}` reads a SKU's stock, `PUT /inventory/{sku}` seeds or replaces it.
+ * Bundled on its own (dist/lambda-api); never re-exported from the package root.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  IdSchema,
+  json,
+  parseJsonBody,
+  StockLevelSchema,
+  toIssues,
+  type HttpRequestLike,
+  type JsonResponse,
+} from '@order-flow/contracts';
+import { DynamoDbStockStore } from './adapters/dynamodb-stock-store.js';
+import { Inventory } from './domain/inventory.js';
+import type { StockItem } from './domain/reservation.js';
+import { INVENTORY_TABLE_NAME_ENV, type LambdaContext } from './lambda-env.js';
+import type { StockStore } from './ports.js';
+import { StockApiError, StockRoute, type MAX_AVAILABLE } from './stock-api.js';
+
+/**
+ * Body of `PUT /inventory/{sku}`: `{ available, unitPrice }`, both non-negative integers,
+ * `available` at most {@link MAX_AVAILABLE}; any other field is rejected. The rules and their
+ * wording live in contracts, shared with any client that validates before sending.
+ */
+export const StockBodySchema = StockLevelSchema;
+
+/** The parts of an API Gateway HTTP API (payload 2.0) event this handler reads. */
+export interface HttpApiEvent extends HttpRequestLike {
+  readonly routeKey?: string;
+  readonly pathParameters?: Readonly<Record<string, string | undefined>>;
+  readonly requestContext?: { readonly requestId?: string };
+}
+
+/** What a handler built by {@link createApiHandler} needs; every field has a production default. */
+export interface ApiHandlerDeps {
+  /**
+   * Where stock lives.
+   * @default - a DynamoDbStockStore on the table named by INVENTORY_TABLE_NAME
+   */
+  readonly store?: StockStore;
+  /** @default - a Powertools logger, service from POWERTOOLS_SERVICE_NAME */
+  readonly logger?: Logger;
+}
+
+// Created once per cold start: every warm invocation reuses the client's connections.
+const tableName = process.env[INVENTORY_TABLE_NAME_ENV];
+const defaultStore = tableName
+  ? new DynamoDbStockStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName)
+  : undefined;
+const defaultLogger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'inventory-api' });
+
+/**
+ * Builds the API handler around the given ports. Tests pass a store on DynamoDB Local; the
+ * exported {@link handler} uses the defaults. It always answers with a response (never throws):
+ * 200, 400/404/413/415 with `{ error, message?, issues? }`, or 500 `{ error: 'InternalError' }`.
+ */
+export function createApiHandler(deps: ApiHandlerDeps = {}) {
+  const store = deps.store ?? defaultStore;
+  const logger = deps.logger ?? defaultLogger;
+  const inventory = store ? new Inventory(store) : undefined;
+
+  return async (event: unknown, context?: LambdaContext): Promise<JsonResponse> => {
+    // Keys appended per invocation must not leak into the next one on a warm container.
+    logger.resetKeys();
+    if (context) logger.addContext(context);
+    const request = (typeof event === 'object' && event !== null ? event : {}) as HttpApiEvent;
+    const sku = request.pathParameters?.sku;
+    logger.appendKeys({
+      routeKey: request.routeKey,
+      requestId: request.requestContext?.requestId,
+      // Bounded: the value is client input and may not be a valid id.
+      ...(typeof sku === 'string' ? { sku: sku.slice(0, 64) } : {}),
+    });
+    try {
+      if (!inventory) {
+        throw new Error(`${INVENTORY_TABLE_NAME_ENV} is not set: deploy the function with InventoryStep.addApiRoutes`);
+      }
+      const response = await route(inventory, request);
+      logger.info('responded', { statusCode: response.statusCode });
+      return response;
+    } catch (error) {
+      logger.error('stock API request failed', error as Error);
+      return json(500, { error: StockApiError.InternalError });
+    }
+  };
+}
+
+async function route(inventory: Inventory, request: HttpApiEvent): Promise<JsonResponse> {
+  const routeKey = request.routeKey;
+  if (routeKey !== StockRoute.GET && routeKey !== StockRoute.PUT) {
+    return json(404, { error: StockApiError.NotFound, message: `no route ${routeKey ?? '(none)'}` });
+  }
+  const skuResult = IdSchema.safeParse(request.pathParameters?.sku);
+  if (!skuResult.success) {
+    const issues = toIssues(skuResult.error).map((issue) => ({ ...issue, path: 'sku' }));
+    return json(400, { error: StockApiError.InvalidSku, message: issues.map((i) => `sku: ${i.message}`).join('; '), issues });
+  }
+  const sku = skuResult.data;
+
+  if (routeKey === StockRoute.GET) {
+    const item = await inventory.getStock(sku);
+    return item ? json(200, toBody(item)) : json(404, { error: StockApiError.UnknownSku });
+  }
+
+  const body = parseJsonBody(request, StockBodySchema, StockApiError.InvalidStock);
+  if (!body.ok) return body.response;
+  return json(200, toBody(await inventory.putStock(sku, body.value)));
+}
+
+/** A fixed field order, so responses read the same whatever the store returned. */
+function toBody(item: StockItem): StockItem {
+  return { sku: item.sku, available: item.available, unitPrice: item.unitPrice };
+}
+
+/** The Lambda entry point (`index.handler` in the API bundle). */
+export const handler: (event: unknown, context?: LambdaContext) => Promise<JsonResponse> = createApiHandler();

@@ -1,0 +1,16 @@
+/**
+ * What the construct and the Lambda entries agree on. Kept apart from both so an entry never
+ * imports the construct (aws-cdk-lib) and the construct never imports an entry (the SDK client).
+ */
+
+/** Environment variable holding the inventory table name; set by `InventoryStep` on both functions. */
+export const INVENTORY_TABLE_NAME_ENV = 'INVENTORY_TABLE_NAME';
+
+/** The parts of the Lambda context the entries read (the `aws-lambda` types are not a dependency). */
+export interface LambdaContext {
+  readonly awsRequestId: string;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+}
