@@ -205,7 +205,13 @@ export class OrderStatusStep extends Construct {
         // say the same on AWS, but aws-local-stepfunctions 3.0 has no `$$.State` and fails the state.
         causedBy: id,
       }),
-      resultSelector: { 'orderId.$': '$.Payload.orderId', 'status.$': '$.Payload.status' },
+      // updatedAt is the transition's time: the workflow stamps its order events with it.
+      resultSelector: {
+        'orderId.$': '$.Payload.orderId',
+        'status.$': '$.Payload.status',
+        'total.$': '$.Payload.total',
+        'updatedAt.$': '$.Payload.updatedAt',
+      },
       resultPath: options.resultPath ?? '$.confirmation',
     });
     task.addRetry({
@@ -243,6 +249,7 @@ export class OrderStatusStep extends Construct {
         'orderId.$': '$.Payload.orderId',
         'status.$': '$.Payload.status',
         'reason.$': '$.Payload.reason',
+        'updatedAt.$': '$.Payload.updatedAt',
       },
       resultPath: options.resultPath ?? '$.failure',
     });

@@ -208,7 +208,12 @@ describe('OrderStatusStep tasks', () => {
       'paymentId.$': '$.payment.paymentId',
       causedBy: 'ConfirmOrder',
     });
-    expect(json.ResultSelector).toEqual({ 'orderId.$': '$.Payload.orderId', 'status.$': '$.Payload.status' });
+    expect(json.ResultSelector).toEqual({
+      'orderId.$': '$.Payload.orderId',
+      'status.$': '$.Payload.status',
+      'total.$': '$.Payload.total',
+      'updatedAt.$': '$.Payload.updatedAt',
+    });
     expect(json.ResultPath).toBe('$.confirmation');
     expect(json.Retry).toEqual([
       SERVICE_RETRY,
@@ -237,6 +242,7 @@ describe('OrderStatusStep tasks', () => {
       'orderId.$': '$.Payload.orderId',
       'status.$': '$.Payload.status',
       'reason.$': '$.Payload.reason',
+      'updatedAt.$': '$.Payload.updatedAt',
     });
     expect(json.ResultPath).toBe('$.failure');
     expect(json.Retry).toEqual([

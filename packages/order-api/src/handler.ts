@@ -1,0 +1,211 @@
+/**
+ * Lambda entry of the Order API (API Gateway HTTP API, payload format 2.0), routed by
+ * `event.routeKey`. Imported only by the bundler and tests; never by the package root, so
+ * aws-cdk-lib stays out of the bundle.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  IdSchema,
+  OrderRequestSchema,
+  json,
+  newOrderId,
+  parseJsonBody,
+  toIssues,
+  type ErrorBody,
+  type JsonResponse,
+  type Order,
+} from '@order-flow/contracts';
+import { DynamoDbOrderStore, OrderService } from '@order-flow/order-status/runtime';
+import { StepFunctionsWorkflow } from './adapters/step-functions-workflow.js';
+import { CAUSED_BY, ORDERS_TABLE_ENV, SERVICE_NAME, STATE_MACHINE_ARN_ENV } from './config.js';
+import { OrderApiErrors, type OrderApiError } from './domain/errors.js';
+import { toOrderView } from './domain/order-view.js';
+import type { OrderRecords, Workflow } from './ports.js';
+
+/** The parts of an API Gateway HTTP API (payload 2.0) event this handler reads. */
+export interface HttpApiEvent {
+  /** `'POST /orders'`, `'GET /orders/{orderId}'`, or `'$default'` for a catch-all route. */
+  readonly routeKey?: string;
+  readonly rawPath?: string;
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+  readonly pathParameters?: Readonly<Record<string, string | undefined>>;
+  readonly body?: string | null;
+  readonly isBase64Encoded?: boolean;
+  readonly requestContext?: { readonly requestId?: string };
+}
+
+/** The parts of the Lambda context this handler uses (`aws-lambda` types are not a dependency). */
+export interface LambdaContext {
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly awsRequestId: string;
+}
+
+/** What {@link createHandler} needs. */
+export interface HandlerDependencies {
+  /** The order-status service (`OrderService` from `@order-flow/order-status/runtime`). */
+  readonly orders: OrderRecords;
+  /** Client for StartExecution. */
+  readonly sfn: SFNClient;
+  /** The order workflow's state machine. */
+  readonly stateMachineArn: string;
+  /** @default a Powertools Logger for service `order-api` (or POWERTOOLS_SERVICE_NAME) */
+  readonly logger?: Logger;
+}
+
+/** The Lambda handler's signature. */
+export type OrderApiHandler = (event: unknown, context?: LambdaContext) => Promise<JsonResponse>;
+
+// Created once per cold start: reused across invocations.
+const defaultLogger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
+const ordersTable = process.env[ORDERS_TABLE_ENV];
+const stateMachineArn = process.env[STATE_MACHINE_ARN_ENV];
+const defaultHandler =
+  ordersTable && stateMachineArn
+    ? createHandler({
+        orders: new OrderService(
+          new DynamoDbOrderStore(
+            DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+            ordersTable,
+          ),
+        ),
+        sfn: new SFNClient({}),
+        stateMachineArn,
+        logger: defaultLogger,
+      })
+    : undefined;
+
+/**
+ * Builds the handler around the given service and Step Functions client, so tests drive the
+ * real routing, body rules, order-status rules and StartExecution calls against local endpoints.
+ *
+ * @throws Error when `stateMachineArn` is not a state machine ARN
+ */
+export function createHandler({ orders, sfn, stateMachineArn, logger = defaultLogger }: HandlerDependencies): OrderApiHandler {
+  const workflow = new StepFunctionsWorkflow(sfn, stateMachineArn);
+  const routes: Record<string, (event: HttpApiEvent, logger: Logger) => Promise<JsonResponse>> = {
+    'POST /orders': (event, log) => submitOrder(event, orders, workflow, log),
+    'GET /orders/{orderId}': (event, log) => getOrder(event, orders, log),
+  };
+
+  return async (rawEvent, context) => {
+    // Keys of the previous invocation must not leak into this one's logs.
+    logger.resetKeys();
+    if (context) logger.addContext(context);
+    const event = asHttpApiEvent(rawEvent);
+    logger.appendKeys({ routeKey: event.routeKey, apiRequestId: event.requestContext?.requestId });
+    const route = event.routeKey === undefined ? undefined : routes[event.routeKey];
+    if (!route) {
+      return rejected(logger, 404, { error: OrderApiErrors.NotFound, message: `No route ${event.routeKey ?? '(none)'}` });
+    }
+    try {
+      return await route(event, logger);
+    } catch (error) {
+      // Bodies and tokens are never logged; the SDK/engine error says what went wrong.
+      logger.error('request failed', error as Error);
+      return errorResponse(500, { error: OrderApiErrors.InternalError });
+    }
+  };
+}
+
+/** The Lambda entry point (`index.handler` in the bundle). */
+export const handler = async (event: unknown, context?: LambdaContext): Promise<JsonResponse> => {
+  if (!defaultHandler) {
+    defaultLogger.error(`${ORDERS_TABLE_ENV} and ${STATE_MACHINE_ARN_ENV} must be set: deploy this function with the OrderApi construct`);
+    return errorResponse(500, { error: OrderApiErrors.InternalError });
+  }
+  return defaultHandler(event, context);
+};
+
+async function submitOrder(event: HttpApiEvent, orders: OrderRecords, workflow: Workflow, logger: Logger): Promise<JsonResponse> {
+  const body = parseJsonBody(event, OrderRequestSchema, OrderApiErrors.InvalidOrder);
+  if (!body.ok) return rejectedResponse(logger, body.response);
+
+  // The id is settled here, before anything is written, because it also names the execution:
+  // a client retry with this id then finds both the record and the execution.
+  const { orderId = newOrderId(), ...rest } = body.value;
+  const order: Order = { orderId, ...rest };
+  logger.appendKeys({ orderId });
+
+  let status: string;
+  try {
+    status = (await orders.create(order, CAUSED_BY)).status;
+  } catch (error) {
+    if (isNamed(error, OrderApiErrors.OrderConflict)) {
+      return rejected(logger, 409, { error: OrderApiErrors.OrderConflict, message: error.message });
+    }
+    throw error;
+  }
+
+  let executionArn: string;
+  try {
+    const started = await workflow.start(orderId, JSON.stringify(order));
+    executionArn = started.executionArn;
+    logger.info('order accepted', { status, executionArn, alreadyStarted: started.alreadyStarted });
+  } catch (error) {
+    if (!isNamed(error, OrderApiErrors.WorkflowUnavailable)) throw error;
+    // The PENDING record stays: the same request again finds it (no-op) and starts the workflow.
+    logger.error('workflow could not be started', error);
+    return errorResponse(
+      503,
+      {
+        error: OrderApiErrors.WorkflowUnavailable,
+        message: `Order ${orderId} is recorded but its workflow could not be started; retry the same request with "orderId": "${orderId}"`,
+      },
+      { 'retry-after': '1' },
+    );
+  }
+  return json(202, { orderId, status, executionArn }, { location: `/orders/${orderId}` });
+}
+
+async function getOrder(event: HttpApiEvent, orders: OrderRecords, logger: Logger): Promise<JsonResponse> {
+  const id = IdSchema.safeParse(event.pathParameters?.orderId);
+  if (!id.success) {
+    const issues = toIssues(id.error).map((issue) => ({ ...issue, path: issue.path ? `orderId.${issue.path}` : 'orderId' }));
+    return rejected(logger, 400, {
+      error: OrderApiErrors.InvalidRequest,
+      message: issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
+      issues,
+    });
+  }
+  const orderId = id.data;
+  logger.appendKeys({ orderId });
+  const record = await orders.get(orderId);
+  if (!record) return rejected(logger, 404, { error: OrderApiErrors.OrderNotFound, message: `Order ${orderId} does not exist` });
+  return json(200, toOrderView(record));
+}
+
+/** An error body typed to the API's error names. */
+interface ApiErrorBody extends ErrorBody {
+  readonly error: OrderApiError;
+}
+
+function errorResponse(statusCode: number, body: ApiErrorBody, headers: Record<string, string> = {}): JsonResponse {
+  return json(statusCode, body, headers);
+}
+
+/** A 4xx answer: a warning naming the error only (the message may echo client input). */
+function rejected(logger: Logger, statusCode: number, body: ApiErrorBody): JsonResponse {
+  logger.warn('request rejected', { statusCode, errorName: body.error });
+  return errorResponse(statusCode, body);
+}
+
+function rejectedResponse(logger: Logger, response: JsonResponse): JsonResponse {
+  const { error } = JSON.parse(response.body) as ErrorBody;
+  logger.warn('request rejected', { statusCode: response.statusCode, errorName: error });
+  return response;
+}
+
+function isNamed(error: unknown, name: string): error is Error {
+  return error instanceof Error && error.name === name;
+}
+
+function asHttpApiEvent(event: unknown): HttpApiEvent {
+  // Anything that is not an object (a test console invoke, a misrouted event) has no route: 404.
+  return event !== null && typeof event === 'object' ? event : {};
+}
