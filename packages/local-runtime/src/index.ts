@@ -23,7 +23,28 @@ export type {
   FunctionInvoker,
   IntegrationContext,
   LocalStateMachineOptions,
+  TaskActivity,
   TaskIntegration,
 } from './state-machine.js';
+export { ExecutionRegistry, StepFunctionsError } from './executions.js';
+export type {
+  ExecutionDescription,
+  ExecutionListItem,
+  ExecutionState,
+  HistoryOptions,
+  ListOptions,
+  RegisteredStateMachine,
+  StartOptions,
+  StepFunctionsErrorName,
+} from './executions.js';
+export { HistoryRecorder } from './history.js';
+export type { AbortDetails, HistoryEvent } from './history.js';
+export { startStepFunctionsApi } from './sfn-api.js';
+export type { StateMachineDescription, StepFunctionsApi, StepFunctionsApiOptions, StepFunctionsBackend } from './sfn-api.js';
+export { httpApisFromAssembly, matchRoute, parseRouteKey, responseV1, responseV2, startHttpApi, MAX_REQUEST_BYTES } from './http-api.js';
+export type { HttpApiDefinition, HttpRoute, HttpRouteIntegration, LocalHttpApi, StartHttpApiOptions } from './http-api.js';
+export { EventBridgeValidationError, EventRecorder, LocalEventBridge, PUT_EVENTS_RESOURCE, eventBusNamesFromAssembly } from './eventbridge.js';
+export type { EventBridgeEvent, EventFilter, LocalEventBridgeOptions, PutEventsEntry, PutEventsResponse, RecordedEvent } from './eventbridge.js';
+export type { LocalEndpoint } from './http-server.js';
 export { LocalRuntime, startLocalRuntime } from './runtime.js';
-export type { LocalResourceInfo, LocalRuntimeOptions, LocalStackInfo, NamedResourceInfo, RunOptions } from './runtime.js';
+export type { LocalHttpApiInfo, LocalResourceInfo, LocalRuntimeOptions, LocalStackInfo, NamedResourceInfo, RunOptions, StartExecutionOptions, StateMachineInfo } from './runtime.js';

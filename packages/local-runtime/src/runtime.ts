@@ -3,6 +3,13 @@ import { readCloudAssembly, type AssemblyStack, type TemplateResource } from './
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { FunctionError, LocalFunction, locateFunctionCode, logStreamName, type FunctionCode, type FunctionLogs, type InvocationOutcome } from './lambda.js';
 import { AssemblyResolver, DEFAULT_ENVIRONMENT } from './resolver.js';
+import { ExecutionRegistry, type ExecutionDescription, type HistoryOptions, type RegisteredStateMachine } from './executions.js';
+import type { HistoryEvent } from './history.js';
+import { LocalEventBridge, PUT_EVENTS_RESOURCE, eventBusNamesFromAssembly, type EventRecorder } from './eventbridge.js';
+import { httpApisFromAssembly, startHttpApi, type HttpApiDefinition } from './http-api.js';
+import type { LocalEndpoint } from './http-server.js';
+import { assertPortFree, findFreePort } from './ports.js';
+import { startStepFunctionsApi, type StepFunctionsApi, type StepFunctionsApiOptions } from './sfn-api.js';
 import { LocalStateMachine, type ExecuteOptions, type ExecutionResult, type TaskIntegration } from './state-machine.js';
 import { TABLE_TYPES, createTable, toCreateTableInput } from './tables.js';
 
@@ -53,6 +60,31 @@ export interface LocalRuntimeOptions {
    * @default {}
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Serves the Step Functions API (`@aws-sdk/client-sfn`, AWS CLI) on this port of 127.0.0.1;
+   * 0 picks a free port. It always runs: functions of the assembly reach it through
+   * `AWS_ENDPOINT_URL_SFN`. See {@link LocalRuntime.stepFunctionsApi}.
+   * @default 0 (a free port)
+   */
+  readonly stepFunctionsPort?: number;
+  /**
+   * Port of the assembly's first API Gateway HTTP API on 127.0.0.1 (others get free ports);
+   * 0 picks a free port.
+   * @default 0
+   */
+  readonly apiPort?: number;
+  /**
+   * Port of the EventBridge PutEvents endpoint functions reach through
+   * `AWS_ENDPOINT_URL_EVENTBRIDGE`; 0 picks a free port.
+   * @default 0
+   */
+  readonly eventBridgePort?: number;
+}
+
+/** An HTTP API of the assembly, served locally. */
+export interface LocalHttpApiInfo extends HttpApiDefinition {
+  /** `http://127.0.0.1:<port>`: the API's invoke URL for the `$default` stage. */
+  readonly endpoint: string;
 }
 
 /** A resource of the running assembly. */
@@ -70,6 +102,21 @@ export interface NamedResourceInfo extends LocalResourceInfo {
   readonly arn: string;
 }
 
+/** A state machine of the running assembly. */
+export interface StateMachineInfo extends NamedResourceInfo {
+  /** The template's `StateMachineType`. */
+  readonly stateMachineType: 'STANDARD' | 'EXPRESS';
+  /** The resolved ASL definition, as JSON text. */
+  readonly definition: string;
+  /** The resolved `RoleArn`, when the template has one. */
+  readonly roleArn?: string;
+  /** When the runtime created it (its start). */
+  readonly creationDate: Date;
+}
+
+/** Options of {@link LocalRuntime.startExecution}. */
+export type StartExecutionOptions = Omit<RunOptions, 'signal'>;
+
 /** A stack of the running assembly. */
 export interface LocalStackInfo {
   readonly name: string;
@@ -85,7 +132,9 @@ export interface RunOptions {
    */
   readonly stateMachine?: string;
   /**
-   * Execution name.
+   * Execution name, `^[A-Za-z0-9_-]{1,80}$`, unique per state machine (AWS semantics: reusing
+   * the name of a running execution with the same input returns that execution, otherwise it is
+   * `ExecutionAlreadyExists`).
    * @default - a random UUID
    */
   readonly name?: string;
@@ -146,19 +195,56 @@ export class LocalRuntime {
 
     // Task states call functions through the runtime, which exists only once DynamoDB Local runs.
     const late: { runtime?: LocalRuntime } = {};
+    const bridge = new LocalEventBridge({
+      eventBuses: eventBusNamesFromAssembly(assembly.stacks, resolver),
+      accountId: resolver.env.accountId,
+      region: resolver.env.region,
+    });
+    const integrations = { [PUT_EVENTS_RESOURCE]: bridge.taskIntegration(), ...options.integrations };
+    const creationDate = new Date();
     const machinePlans = active
       .filter(({ resource }) => resource.type === 'AWS::StepFunctions::StateMachine')
       .map(({ stack, resource }) => {
         const name = resolver.physicalName(stack, resource.logicalId);
         const arn = String(resolver.refOf(stack, resource.logicalId));
-        const machine = new LocalStateMachine(name, arn, definitionOf(resolver, stack, resource), {
+        const definition = definitionOf(resolver, stack, resource);
+        const machine = new LocalStateMachine(name, arn, definition, {
           invokeFunction: (fn, payload) => late.runtime!.invokeOutcome(fn, payload),
-          ...(options.integrations !== undefined && { integrations: options.integrations }),
+          integrations,
           ...(options.retryIntervalMs !== undefined && { retryIntervalMs: options.retryIntervalMs }),
           ...(options.waitTimeMs !== undefined && { waitTimeMs: options.waitTimeMs }),
         });
-        return { info: { ...infoOf(stack, resource), name, arn }, machine };
+        const roleArn = resource.properties.RoleArn === undefined ? undefined : String(resolver.resolve(stack, resource.properties.RoleArn));
+        const info: StateMachineInfo = {
+          ...infoOf(stack, resource),
+          name,
+          arn,
+          stateMachineType: resource.properties.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+          definition: JSON.stringify(definition),
+          ...(roleArn !== undefined && { roleArn }),
+          creationDate,
+        };
+        return { info, machine };
       });
+    const httpApis = httpApisFromAssembly(assembly.stacks, resolver);
+    // Taken ports fail before Java starts, like a taken DynamoDB port. Free ports are chosen now
+    // because functions get the endpoints in their environment when they are created.
+    const portFor = async (port: number | undefined, purpose: string) => {
+      if (port === undefined || port === 0) return findFreePort();
+      await assertPortFree(port, purpose);
+      return port;
+    };
+    const sfnPort = await portFor(options.stepFunctionsPort, 'Step Functions API');
+    const eventBridgePort = await portFor(options.eventBridgePort, 'EventBridge API');
+    const apiPorts = await Promise.all(httpApis.map((api, i) => portFor(i === 0 ? options.apiPort : 0, `HTTP API ${api.path ?? api.name}`)));
+    const runtimeOptions: LocalRuntimeOptions = {
+      ...options,
+      environment: {
+        AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort}`,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventBridgePort}`,
+        ...options.environment,
+      },
+    };
 
     const dynamodb = await startDynamoDbLocal({
       ...(options.dynamodbPort !== undefined && { port: options.dynamodbPort }),
@@ -171,27 +257,62 @@ export class LocalRuntime {
       } finally {
         client.destroy();
       }
-      late.runtime = new LocalRuntime(resolver, dynamodb, active, functionPlans, machinePlans, options);
-      return late.runtime;
+      late.runtime = new LocalRuntime(resolver, dynamodb, active, functionPlans, machinePlans, runtimeOptions, bridge);
     } catch (error) {
       await dynamodb.stop();
       throw error;
     }
+    const runtime = late.runtime;
+    try {
+      await runtime.startStepFunctionsApi({ port: sfnPort });
+      runtime.servers.push(await bridge.listen(eventBridgePort));
+      for (const [i, api] of httpApis.entries()) {
+        const server = await startHttpApi({
+          routes: api.routes,
+          stages: api.stages,
+          apiId: api.apiId,
+          accountId: resolver.env.accountId,
+          name: `HTTP API ${api.path ?? api.name}`,
+          port: apiPorts[i]!,
+          invoke: (arn, event) => runtime.invokeOutcome(arn, event),
+          // Authorization is not checked locally; the README says so once, not on every start.
+          log: () => undefined,
+        });
+        runtime.servers.push(server);
+        runtime.httpApis.push({ ...api, endpoint: server.endpoint });
+      }
+    } catch (error) {
+      await runtime.stop();
+      throw error;
+    }
+    return runtime;
   }
 
   /** DynamoDB Local: point an SDK client here (with any credentials, e.g. `LOCAL_CREDENTIALS`). */
   readonly dynamodb: { readonly endpoint: string; readonly region: string; readonly port: number };
   /** The stacks of the assembly. */
   readonly stacks: readonly LocalStackInfo[];
-  /** The state machines, with their local names and ARNs. */
-  readonly stateMachines: readonly NamedResourceInfo[];
+  /** The state machines, with their local names, ARNs, types and definitions. */
+  readonly stateMachines: readonly StateMachineInfo[];
   /** The Lambda functions, with their local names and ARNs. */
   readonly functions: readonly NamedResourceInfo[];
   /** The DynamoDB tables, with their local names and ARNs. */
   readonly tables: readonly NamedResourceInfo[];
+  /** The assembly's API Gateway HTTP APIs, each served on 127.0.0.1. */
+  readonly httpApis: LocalHttpApiInfo[] = [];
+  /** Every event put on the assembly's buses, in the envelope EventBridge delivers to targets. */
+  readonly events: EventRecorder;
+  /** The EventBridge emulation: PutEvents from state machines and functions. */
+  readonly eventBridge: LocalEventBridge;
+
+  /** HTTP servers besides the Step Functions API, closed by {@link stop}. */
+  private readonly servers: LocalEndpoint[] = [];
 
   private readonly functionEntries: FunctionEntry[];
-  private readonly machines = new Map<NamedResourceInfo, LocalStateMachine>();
+  private readonly machines = new Map<StateMachineInfo, LocalStateMachine>();
+  private readonly executions: ExecutionRegistry;
+  private readonly apis: StepFunctionsApi[] = [];
+  private sfnApi?: StepFunctionsApi;
   private readonly resources: readonly { stack: AssemblyStack; resource: TemplateResource }[];
   private stopping?: Promise<void>;
 
@@ -200,10 +321,13 @@ export class LocalRuntime {
     private readonly ddb: DynamoDbLocal,
     active: readonly { stack: AssemblyStack; resource: TemplateResource }[],
     functionPlans: readonly FunctionPlan[],
-    machinePlans: readonly { info: NamedResourceInfo; machine: LocalStateMachine }[],
+    machinePlans: readonly { info: StateMachineInfo; machine: LocalStateMachine }[],
     options: LocalRuntimeOptions,
+    eventBridge: LocalEventBridge,
   ) {
     this.resources = active;
+    this.eventBridge = eventBridge;
+    this.events = eventBridge.recorder;
     this.dynamodb = { endpoint: ddb.endpoint, region: resolver.env.region, port: ddb.port };
     this.stacks = resolver.assembly.stacks.map((stack) => ({
       name: stack.stackName,
@@ -216,6 +340,87 @@ export class LocalRuntime {
 
     for (const { info, machine } of machinePlans) this.machines.set(info, machine);
     this.stateMachines = machinePlans.map(({ info }) => info);
+    this.executions = new ExecutionRegistry(
+      new Map<string, RegisteredStateMachine>(
+        machinePlans.map(({ info, machine }) => [info.arn, { machine, ...(info.roleArn !== undefined && { roleArn: info.roleArn }) }]),
+      ),
+      resolver.env.region,
+    );
+  }
+
+  /**
+   * The Step Functions API started by `stepFunctionsPort` or the first
+   * {@link startStepFunctionsApi} call.
+   */
+  get stepFunctionsApi(): StepFunctionsApi | undefined {
+    return this.sfnApi;
+  }
+
+  /**
+   * Serves the Step Functions JSON protocol on 127.0.0.1 (StartExecution, DescribeExecution,
+   * GetExecutionHistory, ListExecutions, StopExecution, DescribeStateMachine, ListStateMachines)
+   * over this runtime's executions; `stop()` closes it.
+   *
+   * @throws PortInUseError when the port is taken
+   */
+  async startStepFunctionsApi(options: StepFunctionsApiOptions = {}): Promise<StepFunctionsApi> {
+    this.assertRunning();
+    const api = await startStepFunctionsApi(
+      {
+        executions: this.executions,
+        stateMachines: this.stateMachines.map((info) => ({
+          stateMachineArn: info.arn,
+          name: info.name,
+          definition: info.definition,
+          ...(info.roleArn !== undefined && { roleArn: info.roleArn }),
+          type: info.stateMachineType,
+          creationDate: info.creationDate,
+        })),
+      },
+      options,
+    );
+    this.apis.push(api);
+    this.sfnApi ??= api;
+    return api;
+  }
+
+  /**
+   * Starts an execution and returns at once (like the StartExecution API).
+   *
+   * @throws StepFunctionsError (`name`: InvalidName, ExecutionAlreadyExists)
+   */
+  startExecution(input: unknown, options: StartExecutionOptions = {}): { executionArn: string; startDate: Date } {
+    const machine = this.findStateMachine(options.stateMachine);
+    this.assertRunning();
+    const { executionArn, startDate } = this.executions.start(machine.arn, input === undefined ? undefined : JSON.stringify(input), {
+      ...(options.name !== undefined && { name: options.name }),
+      ...(options.taskOverrides !== undefined && { taskOverrides: options.taskOverrides }),
+    });
+    return { executionArn, startDate };
+  }
+
+  /**
+   * What the DescribeExecution API returns (status RUNNING while it runs).
+   *
+   * @throws StepFunctionsError (`name`: ExecutionDoesNotExist, InvalidArn)
+   */
+  describeExecution(executionArn: string): ExecutionDescription {
+    return this.executions.describe(executionArn);
+  }
+
+  /** Resolves with the result of an execution when it ends (FAILED and ABORTED resolve too). */
+  waitForExecution(executionArn: string): Promise<ExecutionResult> {
+    return this.executions.wait(executionArn);
+  }
+
+  /** The AWS-shaped history of an execution so far (see the GetExecutionHistory API). */
+  executionHistory(executionArn: string, options: HistoryOptions = {}): { events: HistoryEvent[]; nextToken?: string } {
+    return this.executions.history(executionArn, options);
+  }
+
+  /** Aborts a running execution (status ABORTED), like the StopExecution API. */
+  stopExecution(executionArn: string, details: { error?: string; cause?: string } = {}): { stopDate: Date } {
+    return this.executions.stop(executionArn, details);
   }
 
   /**
@@ -238,16 +443,19 @@ export class LocalRuntime {
 
   /**
    * Starts an execution and resolves when it ends. A FAILED, ABORTED or TIMED_OUT execution
-   * resolves too (see `status`, `error`, `cause`); only runtime bugs reject.
+   * resolves too (see `status`, `error`, `cause`). It rejects for runtime bugs and for a
+   * StepFunctionsError (`InvalidName`, `ExecutionAlreadyExists`). The execution is listed by the
+   * Step Functions API like one started there.
    */
   async run(input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
     const machine = this.findStateMachine(options.stateMachine);
     this.assertRunning();
-    return machine.execute(input, {
+    const { executionArn } = this.executions.start(machine.arn, input === undefined ? undefined : JSON.stringify(input), {
       ...(options.name !== undefined && { name: options.name }),
       ...(options.signal !== undefined && { signal: options.signal }),
       ...(options.taskOverrides !== undefined && { taskOverrides: options.taskOverrides }),
     });
+    return this.executions.wait(executionArn);
   }
 
   /**
@@ -268,6 +476,8 @@ export class LocalRuntime {
   /** Terminates every function worker and DynamoDB Local. Safe to call more than once. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      await Promise.all([...this.apis, ...this.servers].map((server) => server.close()));
+      await this.executions.abortAll();
       await Promise.all(this.functionEntries.map((entry) => entry.fn?.stop() ?? Promise.resolve()));
       await this.ddb.stop();
     })();

@@ -86,6 +86,34 @@ export interface ExecuteOptions {
    * @default - every Task runs its real integration
    */
   readonly taskOverrides?: Readonly<Record<string, (input: unknown) => unknown>>;
+  /**
+   * Called with every engine event as it streams (the execution history is built from these
+   * while the execution runs).
+   * @default - none
+   */
+  readonly onEvent?: (event: ExecutionEvent) => void;
+  /**
+   * Called when a Task state's integration is scheduled and when it succeeds or fails; the engine
+   * itself reports only state entries and exits.
+   * @default - none
+   */
+  readonly onTaskActivity?: (activity: TaskActivity) => void;
+}
+
+/** One step of a Task state's integration call (see {@link ExecuteOptions.onTaskActivity}). */
+export interface TaskActivity {
+  readonly kind: 'scheduled' | 'succeeded' | 'failed';
+  readonly stateName: string;
+  readonly resource: string;
+  /** 1 for the call after the state was entered, 2 for the first retry, ... (per state, per execution). */
+  readonly attempt: number;
+  readonly timestamp: number;
+  /** The effective input (scheduled). */
+  readonly input?: unknown;
+  /** The raw result (succeeded). */
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
 }
 
 type StateDefinition = Record<string, unknown> & { Type: string; Resource?: string };
@@ -140,14 +168,19 @@ export class LocalStateMachine {
     });
   }
 
+  /** The ARN an execution with this name gets. */
+  executionArn(name: string): string {
+    return this.arn.replace(':stateMachine:', ':execution:') + `:${name}`;
+  }
+
   /** Runs one execution to its end. Never rejects for a FAILED execution, only on runtime bugs. */
   async execute(input: unknown, options: ExecuteOptions = {}): Promise<ExecutionResult> {
     const name = options.name ?? randomUUID();
-    const executionArn = this.arn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    const executionArn = this.executionArn(name);
     const startDate = new Date();
     const execution = this.machine.run(input as never, {
       overrides: {
-        taskResourceLocalHandlers: this.localHandlers(executionArn, options.taskOverrides),
+        taskResourceLocalHandlers: this.localHandlers(executionArn, options.taskOverrides, options.onTaskActivity),
         ...(this.options.retryIntervalMs !== undefined && {
           retryIntervalOverrides: Object.fromEntries(this.retryStates.map((state) => [state, this.options.retryIntervalMs!])),
         }),
@@ -167,7 +200,10 @@ export class LocalStateMachine {
 
     const events: ExecutionEvent[] = [];
     const collecting = (async () => {
-      for await (const event of execution.eventLogs) events.push(event as unknown as ExecutionEvent);
+      for await (const event of execution.eventLogs) {
+        events.push(event as unknown as ExecutionEvent);
+        options.onEvent?.(event as unknown as ExecutionEvent);
+      }
     })();
 
     let outcome: Pick<ExecutionResult, 'status' | 'output' | 'error' | 'cause'>;
@@ -206,15 +242,30 @@ export class LocalStateMachine {
   private localHandlers(
     executionArn: string,
     overrides: ExecuteOptions['taskOverrides'] = {},
+    report?: (activity: TaskActivity) => void,
   ): Record<string, (input: unknown) => Promise<never>> {
     const unknown = Object.keys(overrides).filter((state) => !this.tasks.has(state));
     if (unknown.length > 0) throw new Error(`taskOverrides name no Task state of ${this.name}: ${unknown.join(', ')}`);
     const handlers: Record<string, (input: unknown) => Promise<never>> = {};
+    const attempts = new Map<string, number>();
     for (const [stateName, resource] of this.tasks) {
       const override = overrides[stateName];
-      handlers[stateName] = override
-        ? async (input) => (await override(input)) as never
-        : (input) => this.runTask(stateName, resource, input, executionArn) as Promise<never>;
+      const call = override ? async (input: unknown): Promise<unknown> => await override(input) : (input: unknown) => this.runTask(stateName, resource, input, executionArn);
+      handlers[stateName] = async (input) => {
+        const attempt = (attempts.get(stateName) ?? 0) + 1;
+        attempts.set(stateName, attempt);
+        const base = { stateName, resource, attempt };
+        report?.({ ...base, kind: 'scheduled', timestamp: Date.now(), input });
+        try {
+          const output = await call(input);
+          report?.({ ...base, kind: 'succeeded', timestamp: Date.now(), output });
+          return output as never;
+        } catch (error) {
+          const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+          report?.({ ...base, kind: 'failed', timestamp: Date.now(), error: name, cause: message });
+          throw error;
+        }
+      };
     }
     return handlers;
   }

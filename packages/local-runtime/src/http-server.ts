@@ -1,0 +1,67 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { PortInUseError } from './ports.js';
+
+/** A local HTTP endpoint started by this package. */
+export interface LocalEndpoint {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:3000`. */
+  readonly endpoint: string;
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** Stops accepting connections and closes idle keep-alive sockets. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/**
+ * Binds `server` and reports a taken port as a {@link PortInUseError} naming its purpose, so
+ * the user sees which emulated service wanted the port.
+ */
+export function listen(server: Server, port: number, host: string, purpose: string): Promise<LocalEndpoint> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new PortInUseError(`Port ${port} (${purpose}) is already in use on ${host}. Stop what uses it or choose another port.`)
+          : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      const urlHost = host.includes(':') ? `[${host}]` : host;
+      let closing: Promise<void> | undefined;
+      resolve({
+        endpoint: `http://${urlHost}:${bound}`,
+        port: bound,
+        close: () =>
+          (closing ??= new Promise<void>((done) => {
+            server.close(() => done());
+            // Keep-alive sockets (fetch, the AWS SDK) would otherwise hold close() open.
+            server.closeIdleConnections();
+          })),
+      });
+    });
+  });
+}
+
+/** The request body, or `tooLarge` once it exceeds `limit` bytes (the rest is drained, not kept). */
+export function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Keep reading so the client sees our response instead of a reset connection.
+        tooLarge = true;
+        chunks.length = 0;
+      } else if (!tooLarge) {
+        chunks.push(chunk);
+      }
+    });
+    req.on('end', () => resolve({ body: Buffer.concat(chunks), tooLarge }));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { StepFunctionsError, type ExecutionRegistry, type ExecutionState } from './executions.js';
+import { PortInUseError, assertPortFree } from './ports.js';
+
+/** A state machine as `DescribeStateMachine` reports it. */
+export interface StateMachineDescription {
+  readonly stateMachineArn: string;
+  readonly name: string;
+  /** The resolved ASL definition as JSON text. */
+  readonly definition: string;
+  readonly roleArn?: string;
+  readonly type: 'STANDARD' | 'EXPRESS';
+  readonly creationDate: Date;
+}
+
+/** What the Step Functions API serves: the runtime's executions and state machines. */
+export interface StepFunctionsBackend {
+  readonly executions: ExecutionRegistry;
+  readonly stateMachines: readonly StateMachineDescription[];
+}
+
+/** Options of {@link startStepFunctionsApi}. */
+export interface StepFunctionsApiOptions {
+  /**
+   * Port on 127.0.0.1; 0 picks a free one. A taken port is a `PortInUseError`.
+   * @default 0
+   */
+  readonly port?: number;
+}
+
+/** A running Step Functions API endpoint. */
+export interface StepFunctionsApi {
+  /** `http://127.0.0.1:<port>`: the `endpoint` of an SFN client, or the CLI's `--endpoint-url`. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** Stops accepting requests and closes open connections. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+type Body = Record<string, unknown>;
+type Operation = (body: Body, backend: StepFunctionsBackend) => unknown;
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Serves the Step Functions JSON protocol (`X-Amz-Target: AWSStepFunctions.<Operation>`, JSON
+ * 1.0 bodies, epoch-second timestamps, `{"__type","message"}` errors) on localhost, so
+ * `@aws-sdk/client-sfn` and the AWS CLI work against the local runtime unchanged.
+ *
+ * @throws PortInUseError when the port is taken
+ */
+export async function startStepFunctionsApi(backend: StepFunctionsBackend, options: StepFunctionsApiOptions = {}): Promise<StepFunctionsApi> {
+  const requested = options.port ?? 0;
+  if (requested !== 0) await assertPortFree(requested, 'Step Functions API');
+  const server = createServer((request, response) => {
+    handle(request, response, backend).catch((error: unknown) => {
+      if (!response.headersSent) send(response, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      // Someone may take the port between the check and the listen.
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(`Port ${requested} (Step Functions API) is already in use on 127.0.0.1.`) : error);
+    });
+    server.listen(requested, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : requested;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
+
+const OPERATIONS: Readonly<Record<string, Operation>> = {
+  StartExecution: (body, { executions }) => {
+    const { executionArn, startDate } = executions.start(requiredString(body, 'stateMachineArn'), optionalString(body, 'input'), {
+      ...(body.name !== undefined && { name: requiredString(body, 'name') }),
+    });
+    return { executionArn, startDate };
+  },
+  DescribeExecution: (body, { executions }) => {
+    const description = executions.describe(requiredString(body, 'executionArn'));
+    return { ...description, inputDetails: { included: true }, ...(description.output !== undefined && { outputDetails: { included: true } }) };
+  },
+  GetExecutionHistory: (body, { executions }) =>
+    executions.history(requiredString(body, 'executionArn'), {
+      ...optionalNumber(body, 'maxResults'),
+      ...(body.reverseOrder !== undefined && { reverseOrder: body.reverseOrder === true }),
+      ...(body.includeExecutionData !== undefined && { includeExecutionData: body.includeExecutionData !== false }),
+      ...(body.nextToken !== undefined && { nextToken: requiredString(body, 'nextToken') }),
+    }),
+  ListExecutions: (body, { executions }) =>
+    executions.list(requiredString(body, 'stateMachineArn'), {
+      ...(body.statusFilter !== undefined && { statusFilter: requiredString(body, 'statusFilter') as ExecutionState }),
+      ...optionalNumber(body, 'maxResults'),
+      ...(body.nextToken !== undefined && { nextToken: requiredString(body, 'nextToken') }),
+    }),
+  StopExecution: (body, { executions }) =>
+    executions.stop(requiredString(body, 'executionArn'), {
+      ...(body.error !== undefined && { error: requiredString(body, 'error') }),
+      ...(body.cause !== undefined && { cause: requiredString(body, 'cause') }),
+    }),
+  DescribeStateMachine: (body, { stateMachines }) => {
+    const arn = requiredString(body, 'stateMachineArn');
+    if (!/^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:[^:]+$/.test(arn)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${arn}'`);
+    const machine = stateMachines.find((candidate) => candidate.stateMachineArn === arn);
+    if (!machine) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    return { ...machine, status: 'ACTIVE' };
+  },
+  ListStateMachines: (_body, { stateMachines }) => ({
+    stateMachines: stateMachines.map(({ stateMachineArn, name, type, creationDate }) => ({ stateMachineArn, name, type, creationDate })),
+  }),
+};
+
+async function handle(request: IncomingMessage, response: ServerResponse, backend: StepFunctionsBackend): Promise<void> {
+  try {
+    if (request.method !== 'POST') throw new StepFunctionsError('UnknownOperationException', `Only POST is supported, got ${request.method}`);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const operationName = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : undefined;
+    const operation = operationName === undefined ? undefined : OPERATIONS[operationName];
+    if (!operation) throw new StepFunctionsError('UnknownOperationException', `Unknown operation '${target}'`);
+    const body = parseBody(await readBody(request));
+    send(response, 200, operation(body, backend));
+  } catch (error) {
+    if (!(error instanceof StepFunctionsError)) throw error;
+    send(response, 400, { __type: error.name, message: error.message });
+  }
+}
+
+function send(response: ServerResponse, status: number, payload: unknown): void {
+  // Dates become epoch seconds (with fractions), the JSON 1.0 protocol's timestamp format.
+  const text = JSON.stringify(payload, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? raw.getTime() / 1000 : value;
+  });
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/x-amz-json-1.0',
+    'Content-Length': Buffer.byteLength(text),
+    'x-amzn-RequestId': randomUUID(),
+  };
+  if (status >= 400 && typeof (payload as { __type?: unknown }).__type === 'string') headers['x-amzn-ErrorType'] = (payload as { __type: string }).__type;
+  response.writeHead(status, headers).end(text);
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new StepFunctionsError('ValidationException', `Request body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(text: string): Body {
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new StepFunctionsError('SerializationException', 'The request body is not valid JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StepFunctionsError('SerializationException', 'The request body must be a JSON object');
+  return body as Body;
+}
+
+function requiredString(body: Body, key: string): string {
+  const value = body[key];
+  if (typeof value !== 'string') throw new StepFunctionsError('ValidationException', `'${key}' must be a string`);
+  return value;
+}
+
+function optionalString(body: Body, key: string): string | undefined {
+  return body[key] === undefined || body[key] === null ? undefined : requiredString(body, key);
+}
+
+function optionalNumber(body: Body, key: 'maxResults'): { maxResults?: number } {
+  const value = body[key];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'number') throw new StepFunctionsError('ValidationException', `'${key}' must be a number`);
+  return { [key]: value };
+}
