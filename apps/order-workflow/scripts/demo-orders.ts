@@ -1,5 +1,5 @@
 import type { OrderRequest } from '@order-flow/contracts';
-import type { StockSeed } from '../src/local/harness.js';
+import type { StockSeed } from '../src/local/stack.js';
 
 /** The SKU the concurrent burst races for. */
 export const SCARCE_SKU = 'SKU-LIMITED-PRINT';

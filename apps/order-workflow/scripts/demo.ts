@@ -1,20 +1,28 @@
 /**
- * `pnpm demo`: synthesizes the CDK app, runs it on the local runtime, seeds stock, pushes a batch
- * of orders that covers every path of the workflow, and prints what happened to each order and
- * to the stock. The table shows the order records as stored, not just execution outputs.
+ * `pnpm demo`: synthesizes the CDK app, starts it as a local stack (the same wiring as
+ * `pnpm start`), seeds stock through the stock API, submits a batch of orders through
+ * `POST /orders` that covers every path of the workflow, and prints what happened to each order
+ * and to the stock. Status and reason come from the orders table, not from execution outputs.
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { OrderRequest } from '@order-flow/contracts';
-import { LocalOrderWorkflow } from '../src/local/harness.js';
+import { LocalOrderStack } from '../src/local/stack.js';
 import { DEMO_STOCK, demoOrders, SCARCE_SKU } from './demo-orders.js';
 
 const started = performance.now();
 const assemblyDir = fileURLToPath(new URL('../cdk.out', import.meta.url));
-console.log('Synthesizing the CDK app and starting the local runtime (DynamoDB Local, Lambda bundles, Step Functions)...');
-const workflow = await LocalOrderWorkflow.start({ assemblyDir });
+console.log('Synthesizing the CDK app and starting the local stack (DynamoDB Local, Lambda bundles, Step Functions, HTTP API)...');
+const workflow = await LocalOrderStack.start({ assemblyDir });
 try {
-  await workflow.seedStock(DEMO_STOCK);
+  for (const seed of DEMO_STOCK) {
+    const seeded = await fetch(`${workflow.apiUrl}/inventory/${seed.sku}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ available: seed.available, unitPrice: seed.unitPrice }),
+    });
+    if (seeded.status !== 200) throw new Error(`PUT /inventory/${seed.sku} answered ${seeded.status}: ${await seeded.text()}`);
+  }
   console.log(`Ready in ${Math.round(performance.now() - started)} ms. Seeded ${DEMO_STOCK.map((s) => `${s.sku}=${s.available}`).join(', ')}.\n`);
 
   const { sequential, burst } = demoOrders();
@@ -35,8 +43,12 @@ try {
   }
   const consistent = stock.every((s) => s.available - (confirmedUnits.get(s.sku) ?? 0) === s.now);
   console.log(`\nStock check (seeded - units in CONFIRMED orders = available): ${consistent ? 'OK' : 'MISMATCH'}`);
+  const events = workflow.events();
+  const count = (type: string) => events.filter((event) => event['detail-type'] === type).length;
+  const terminal = rows.filter((row) => row.status === 'CONFIRMED' || row.status === 'FAILED').length;
+  console.log(`Order events on the bus: ${count('OrderConfirmed')} OrderConfirmed + ${count('OrderFailed')} OrderFailed for ${terminal} settled orders (pnpm start serves them at GET /events)`);
   console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
-  if (!consistent) process.exitCode = 1;
+  if (!consistent || events.length !== terminal) process.exitCode = 1;
 } finally {
   await workflow.stop();
 }
@@ -53,21 +65,31 @@ interface Row {
   ms: number;
 }
 
+/** POSTs the order, waits for its execution to end, and reads the order record. */
 async function runOne(scenario: string, order: Partial<OrderRequest>): Promise<Row> {
   const t0 = performance.now();
-  const result = await workflow.submit(order);
+  const response = await fetch(`${workflow.apiUrl}/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(order),
+  });
+  const accepted = (await response.json()) as { orderId?: string; executionArn?: string; error?: string; message?: string };
+  if (response.status !== 202 || !accepted.executionArn) {
+    // Rejected by the API: nothing was recorded and no execution started.
+    return { scenario, order, orderId: order.orderId ?? '-', status: `HTTP ${response.status}`, reason: accepted.error ?? '', states: [], retries: 0, note: noteOf(accepted.message), ms: Math.round(performance.now() - t0) };
+  }
+  const result = await workflow.runtime.waitForExecution(accepted.executionArn);
   const ms = Math.round(performance.now() - t0);
-  const record = order.orderId ? await workflow.order(order.orderId) : undefined;
+  const record = await workflow.order(accepted.orderId!);
   return {
     scenario,
     order,
-    orderId: order.orderId ?? '-',
-    // An order rejected before it was recorded has no record: show the execution's error.
-    status: record?.status ?? `REJECTED`,
-    reason: record?.reason ?? (record ? '' : (result.error ?? '')),
+    orderId: accepted.orderId!,
+    status: record?.status ?? 'MISSING',
+    reason: record?.reason ?? '',
     states: result.statesVisited,
     retries: result.events.filter((event) => event.type === 'StateRetried').length,
-    note: noteOf(record?.history.at(-1)?.detail ?? (record ? undefined : result.cause)),
+    note: noteOf(record?.history.at(-1)?.detail),
     ms,
   };
 }

@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ErrorName, FailureReason } from '@order-flow/contracts';
 import { InventoryStep } from '@order-flow/inventory';
@@ -25,6 +27,11 @@ export interface OrderWorkflowProps {
    */
   readonly orderStatus?: OrderStatusStep;
   /**
+   * The bus that receives `OrderConfirmed` / `OrderFailed` events.
+   * @default - a new EventBus
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
    * Standard (exactly-once steps, up to a year, full history) or Express (cheaper, at-least-once).
    * @default sfn.StateMachineType.STANDARD
    */
@@ -47,13 +54,20 @@ export interface OrderWorkflowProps {
  * {@link FailureReason}, after the order record has been marked FAILED with the same reason.
  *
  * ```
- * CreateOrder -> ReserveInventory -> ProcessPayment -> ConfirmOrder -> OrderConfirmed
- *   OutOfStock         -> MarkOutOfStock                                   -> OUT_OF_STOCK
- *   UnknownSku         -> MarkUnknownSku                                   -> UNKNOWN_SKU
- *   reserve error      -> ReleaseAfterReserveError -> MarkReserveError     -> INTERNAL_ERROR
- *   PaymentDeclined    -> ReleaseAfterDecline -> MarkPaymentDeclined       -> PAYMENT_DECLINED
- *   payment error      -> RefundAfterPaymentError -> ReleaseAfterPaymentError -> MarkPaymentError -> PAYMENT_ERROR
- *   confirm error      -> RefundAfterConfirmError -> ReleaseAfterConfirmError -> MarkConfirmError -> INTERNAL_ERROR
+ * CreateOrder -> ReserveInventory -> ProcessPayment -> ConfirmOrder -> PublishOrderConfirmed -> OrderConfirmed
+ *   OutOfStock      -> MarkOutOfStock -> PublishOutOfStock                                 -> OUT_OF_STOCK
+ *   UnknownSku      -> MarkUnknownSku -> PublishUnknownSku                                 -> UNKNOWN_SKU
+ *   reserve error   -> ReleaseAfterReserveError -> MarkReserveError -> PublishReserveError -> INTERNAL_ERROR
+ *   PaymentDeclined -> ReleaseAfterDecline -> MarkPaymentDeclined -> PublishPaymentDeclined -> PAYMENT_DECLINED
+ *   payment error   -> RefundAfterPaymentError -> ReleaseAfterPaymentError -> MarkPaymentError
+ *                      -> PublishPaymentError                                              -> PAYMENT_ERROR
+ *   confirm error   -> RefundAfterConfirmError -> ReleaseAfterConfirmError -> MarkConfirmError
+ *                      -> PublishConfirmError                                              -> INTERNAL_ERROR
+ * ```
+ *
+ * Every terminal path publishes exactly one `OrderConfirmed` / `OrderFailed` event
+ * (`source: order-flow.orders`, detail `{orderId, status, reason?, total, currency, timestamp}`)
+ * to {@link OrderWorkflow.eventBus}.
  * ```
  *
  * @example
@@ -65,6 +79,11 @@ export class OrderWorkflow extends Construct {
   public readonly payment: PaymentStep;
   public readonly orderStatus: OrderStatusStep;
   public readonly stateMachine: sfn.StateMachine;
+  /** Receives one `OrderConfirmed` or `OrderFailed` event per order that reaches a terminal status. */
+  public readonly eventBus: events.IEventBus;
+
+  /** `source` of every order event this workflow publishes. */
+  static readonly EVENT_SOURCE = 'order-flow.orders';
 
   constructor(scope: Construct, id: string, props: OrderWorkflowProps = {}) {
     super(scope, id);
@@ -73,20 +92,27 @@ export class OrderWorkflow extends Construct {
     this.payment = props.payment ?? new PaymentStep(this, 'Payment', { removalPolicy });
     this.orderStatus = props.orderStatus ?? new OrderStatusStep(this, 'OrderStatus', { removalPolicy });
 
+    this.eventBus = props.eventBus ?? new events.EventBus(this, 'Events');
+
     const caught = { resultPath: '$.error' };
-    const failed = (reason: FailureReason, causedBy: string, id: string) =>
-      this.orderStatus.failTask(id, reason, { causedBy }).next(this.failState(reason));
+    // Mark the order FAILED, publish OrderFailed, end in the reason's Fail state. `reserved` says
+    // whether a reservation (and so a priced total) exists on this path.
+    const failed = (reason: FailureReason, causedBy: string, id: string, reserved = true) =>
+      this.orderStatus
+        .failTask(id, reason, { causedBy })
+        .next(this.publishFailed(`Publish${id.replace(/^Mark/, '')}`, reason, reserved))
+        .next(this.failState(reason));
 
     // Invalid orders fail CreateOrder itself: nothing is written, and the execution's error is
     // InvalidOrder with a cause naming every offending field.
     const createOrder = this.orderStatus.createTask('CreateOrder');
 
     const reserve = this.inventory.reserveTask('ReserveInventory');
-    reserve.addCatch(failed(FailureReason.OUT_OF_STOCK, 'ReserveInventory', 'MarkOutOfStock'), {
+    reserve.addCatch(failed(FailureReason.OUT_OF_STOCK, 'ReserveInventory', 'MarkOutOfStock', false), {
       errors: [ErrorName.OutOfStock],
       ...caught,
     });
-    reserve.addCatch(failed(FailureReason.UNKNOWN_SKU, 'ReserveInventory', 'MarkUnknownSku'), {
+    reserve.addCatch(failed(FailureReason.UNKNOWN_SKU, 'ReserveInventory', 'MarkUnknownSku', false), {
       errors: [ErrorName.UnknownSku],
       ...caught,
     });
@@ -95,7 +121,7 @@ export class OrderWorkflow extends Construct {
     reserve.addCatch(
       this.inventory
         .releaseTask('ReleaseAfterReserveError')
-        .next(failed(FailureReason.INTERNAL_ERROR, 'ReserveInventory', 'MarkReserveError')),
+        .next(failed(FailureReason.INTERNAL_ERROR, 'ReserveInventory', 'MarkReserveError', false)),
       { errors: ['States.ALL'], ...caught },
     );
 
@@ -126,11 +152,19 @@ export class OrderWorkflow extends Construct {
       { errors: ['States.ALL'], ...caught },
     );
 
-    const definition = createOrder
-      .next(reserve)
-      .next(charge)
-      .next(confirm)
-      .next(new sfn.Succeed(this, 'OrderConfirmed', { outputPath: '$.confirmation' }));
+    const confirmed = new sfn.Succeed(this, 'OrderConfirmed', { outputPath: '$.confirmation' });
+    const publishConfirmed = this.publish('PublishOrderConfirmed', 'OrderConfirmed', {
+      'orderId.$': '$.order.orderId',
+      status: 'CONFIRMED',
+      'total.$': '$.confirmation.total',
+      'currency.$': '$.order.currency',
+      'timestamp.$': '$.confirmation.updatedAt',
+    });
+    // The order is CONFIRMED either way: an event that cannot be published after the retries must
+    // not turn a confirmed order into a failed execution (the state machine's error log has it).
+    publishConfirmed.addCatch(confirmed, { errors: ['States.ALL'], resultPath: '$.publishError' });
+
+    const definition = createOrder.next(reserve).next(charge).next(confirm).next(publishConfirmed).next(confirmed);
 
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
@@ -146,6 +180,37 @@ export class OrderWorkflow extends Construct {
   }
 
   private readonly failStates = new Map<FailureReason, sfn.Fail>();
+
+  /** A PutEvents task for one order event, retried like a compensation (the order is settled). */
+  private publish(id: string, detailType: string, detail: Record<string, unknown>): tasks.EventBridgePutEvents {
+    const task = new tasks.EventBridgePutEvents(this, id, {
+      entries: [
+        { eventBus: this.eventBus, source: OrderWorkflow.EVENT_SOURCE, detailType, detail: sfn.TaskInput.fromObject(detail) },
+      ],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    task.addRetry({
+      errors: ['States.ALL'],
+      interval: Duration.seconds(1),
+      backoffRate: 2,
+      maxAttempts: 6,
+      maxDelay: Duration.seconds(30),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    return task;
+  }
+
+  private publishFailed(id: string, reason: FailureReason, reserved: boolean): tasks.EventBridgePutEvents {
+    return this.publish(id, 'OrderFailed', {
+      'orderId.$': '$.order.orderId',
+      status: 'FAILED',
+      reason,
+      // Before a reservation there is no priced total.
+      ...(reserved ? { 'total.$': '$.reservation.total' } : { total: 0 }),
+      'currency.$': '$.order.currency',
+      'timestamp.$': '$.failure.updatedAt',
+    });
+  }
 
   /** One Fail state per reason, shared by every path that ends with that reason. */
   private failState(reason: FailureReason): sfn.Fail {

@@ -278,6 +278,13 @@ export interface StartHttpApiOptions {
    * @default console.warn
    */
   readonly log?: (message: string) => void;
+  /**
+   * Local-only routes that exist on no AWS API (e.g. `'GET /events'` to read recorded events),
+   * keyed by `METHOD /exact/path`; each answers 200 with its JSON result. The template's routes
+   * win when both match.
+   * @default {}
+   */
+  readonly localRoutes?: Readonly<Record<string, () => unknown>>;
 }
 
 /** A running local HTTP API. */
@@ -316,6 +323,7 @@ export async function startHttpApi(options: StartHttpApiOptions): Promise<LocalH
     apiId: options.apiId ?? randomBytes(5).toString('hex'),
     accountId: options.accountId ?? '000000000000',
     log,
+    localRoutes: options.localRoutes ?? {},
   };
   const server = createServer((req, res) => {
     serve(config, req, res).catch((error: unknown) => {
@@ -334,6 +342,7 @@ interface ServeConfig {
   readonly apiId: string;
   readonly accountId: string;
   readonly log: (message: string) => void;
+  readonly localRoutes: Readonly<Record<string, () => unknown>>;
 }
 
 /** What one request looks like once parsed, shared by both payload formats. */
@@ -381,6 +390,8 @@ async function serve(config: ServeConfig, req: IncomingMessage, res: ServerRespo
   }
   const method = (req.method ?? 'GET').toUpperCase();
   const match = matchRoute(config.routes, method, rawPath);
+  const local = config.localRoutes[`${method} ${rawPath}`];
+  if (!match && local) return send(res, 200, requestId, local());
   if (!match) return send(res, 404, requestId, { message: 'Not Found' });
 
   const integration = match.route.integration;

@@ -277,6 +277,7 @@ export class LocalRuntime {
           invoke: (arn, event) => runtime.invokeOutcome(arn, event),
           // Authorization is not checked locally; the README says so once, not on every start.
           log: () => undefined,
+          localRoutes: { 'GET /events': () => ({ events: runtime.events.list().map((recorded) => recorded.event) }) },
         });
         runtime.servers.push(server);
         runtime.httpApis.push({ ...api, endpoint: server.endpoint });

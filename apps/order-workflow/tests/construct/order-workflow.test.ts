@@ -49,7 +49,8 @@ describe('OrderWorkflowStack', () => {
     expect(states.CreateOrder!.Next).toBe('ReserveInventory');
     expect(states.ReserveInventory!.Next).toBe('ProcessPayment');
     expect(states.ProcessPayment!.Next).toBe('ConfirmOrder');
-    expect(states.ConfirmOrder!.Next).toBe('OrderConfirmed');
+    expect(states.ConfirmOrder!.Next).toBe('PublishOrderConfirmed');
+    expect(states.PublishOrderConfirmed!.Next).toBe('OrderConfirmed');
     expect(states.OrderConfirmed!.Type).toBe('Succeed');
   });
 
@@ -70,9 +71,11 @@ describe('OrderWorkflowStack', () => {
     expect(catchOf('ConfirmOrder')).toEqual({ 'States.ALL': 'RefundAfterConfirmError' });
     expect(states.RefundAfterConfirmError!.Next).toBe('ReleaseAfterConfirmError');
     expect(states.ReleaseAfterConfirmError!.Next).toBe('MarkConfirmError');
-    expect(states.MarkConfirmError!.Next).toBe('INTERNAL_ERROR');
+    expect(states.MarkConfirmError!.Next).toBe('PublishConfirmError');
+    expect(states.PublishConfirmError!.Next).toBe('INTERNAL_ERROR');
     expect(states.ReleaseAfterDecline!.Next).toBe('MarkPaymentDeclined');
-    expect(states.MarkPaymentDeclined!.Next).toBe('PAYMENT_DECLINED');
+    expect(states.MarkPaymentDeclined!.Next).toBe('PublishPaymentDeclined');
+    expect(states.PublishPaymentDeclined!.Next).toBe('PAYMENT_DECLINED');
   });
 
   it('retries transient gateway errors with backoff and full jitter, never declines', () => {
@@ -83,6 +86,19 @@ describe('OrderWorkflowStack', () => {
     expect(retries.some((r) => r.ErrorEquals.includes('PaymentDeclined'))).toBe(false);
     // Lambda service exceptions stay retried (CDK's LambdaInvoke default).
     expect(retries.some((r) => r.ErrorEquals.includes('Lambda.ServiceException'))).toBe(true);
+  });
+
+  it('publishes exactly one order event on every terminal path, to the app\'s bus', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    const publishers = Object.entries(states).filter(([, s]) => (s as { Resource?: string }).Resource?.endsWith(':events:putEvents'));
+    expect(publishers.map(([name]) => name).sort()).toEqual([
+      'PublishConfirmError', 'PublishOrderConfirmed', 'PublishOutOfStock', 'PublishPaymentDeclined',
+      'PublishPaymentError', 'PublishReserveError', 'PublishUnknownSku',
+    ]);
+    // Every Fail state is reached only through a publisher.
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Next && states[state.Next]?.Type === 'Fail') expect(name).toMatch(/^Publish/);
+    }
   });
 
   it('retries every compensation until it succeeds', () => {

@@ -3,11 +3,11 @@
  * state machine on the local runtime. Exactly 20 win; stock ends at 0 and is never negative.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LocalOrderWorkflow } from '../../src/local/harness.js';
+import { LocalOrderStack } from '../../src/local/stack.js';
 
-let workflow: LocalOrderWorkflow;
+let workflow: LocalOrderStack;
 beforeAll(async () => {
-  workflow = await LocalOrderWorkflow.start();
+  workflow = await LocalOrderStack.start();
 });
 afterAll(async () => {
   await workflow?.stop();

@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderRequest } from '@order-flow/contracts';
-import { LocalOrderWorkflow } from '../../src/local/harness.js';
+import { LocalOrderStack } from '../../src/local/stack.js';
 
-let workflow: LocalOrderWorkflow;
+let workflow: LocalOrderStack;
 let seq = 0;
 
 beforeAll(async () => {
-  workflow = await LocalOrderWorkflow.start();
+  workflow = await LocalOrderStack.start();
 });
 afterAll(async () => {
   await workflow?.stop();
@@ -36,7 +36,7 @@ describe('order workflow, end to end on the synthesized state machine', () => {
     const result = await workflow.submit(o);
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.statesVisited).toEqual(['CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder', 'OrderConfirmed']);
+    expect(result.statesVisited).toEqual(['CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder', 'PublishOrderConfirmed', 'OrderConfirmed']);
     const record = await workflow.order(o.orderId!);
     expect(record).toMatchObject({ status: 'CONFIRMED', total: 2500, lines: [{ sku, quantity: 2, unitPrice: 1250, lineTotal: 2500 }] });
     expect(record!.history.map((h) => [h.status, h.causedBy])).toEqual([
@@ -81,7 +81,7 @@ describe('order workflow, end to end on the synthesized state machine', () => {
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('OUT_OF_STOCK');
-    expect(result.statesVisited).toEqual(['CreateOrder', 'ReserveInventory', 'MarkOutOfStock', 'OUT_OF_STOCK']);
+    expect(result.statesVisited).toEqual(['CreateOrder', 'ReserveInventory', 'MarkOutOfStock', 'PublishOutOfStock', 'OUT_OF_STOCK']);
     const record = await workflow.order(o.orderId!);
     expect(record).toMatchObject({ status: 'FAILED', reason: 'OUT_OF_STOCK' });
     expect(record!.history.at(-1)).toMatchObject({ status: 'FAILED', reason: 'OUT_OF_STOCK', causedBy: 'ReserveInventory' });
@@ -103,7 +103,7 @@ describe('order workflow, end to end on the synthesized state machine', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('PAYMENT_DECLINED');
     expect(result.statesVisited).toEqual([
-      'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ReleaseAfterDecline', 'MarkPaymentDeclined', 'PAYMENT_DECLINED',
+      'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ReleaseAfterDecline', 'MarkPaymentDeclined', 'PublishPaymentDeclined', 'PAYMENT_DECLINED',
     ]);
     expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'FAILED', reason: 'PAYMENT_DECLINED' });
     expect(await workflow.stock(sku)).toBe(4);
@@ -118,7 +118,7 @@ describe('order workflow, end to end on the synthesized state machine', () => {
     const result = await workflow.submit(o);
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.statesVisited).toEqual(['CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder', 'OrderConfirmed']);
+    expect(result.statesVisited).toEqual(['CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder', 'PublishOrderConfirmed', 'OrderConfirmed']);
     expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'CONFIRMED' });
     expect(await workflow.payment(o.orderId!)).toMatchObject({ status: 'CAPTURED' });
     expect(await workflow.stock(sku)).toBe(2);
@@ -137,7 +137,7 @@ describe('order workflow, end to end on the synthesized state machine', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('PAYMENT_ERROR');
     expect(result.statesVisited).toEqual([
-      'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'RefundAfterPaymentError', 'ReleaseAfterPaymentError', 'MarkPaymentError', 'PAYMENT_ERROR',
+      'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'RefundAfterPaymentError', 'ReleaseAfterPaymentError', 'MarkPaymentError', 'PublishPaymentError', 'PAYMENT_ERROR',
     ]);
     expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'FAILED', reason: 'PAYMENT_ERROR' });
     expect(await workflow.stock(sku)).toBe(6);
@@ -195,7 +195,7 @@ describe('order workflow, end to end on the synthesized state machine', () => {
     expect(result.error).toBe('INTERNAL_ERROR');
     expect(result.statesVisited).toEqual([
       'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder',
-      'RefundAfterConfirmError', 'ReleaseAfterConfirmError', 'MarkConfirmError', 'INTERNAL_ERROR',
+      'RefundAfterConfirmError', 'ReleaseAfterConfirmError', 'MarkConfirmError', 'PublishConfirmError', 'INTERNAL_ERROR',
     ]);
     expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'FAILED', reason: 'INTERNAL_ERROR' });
     expect(await workflow.payment(o.orderId!)).toMatchObject({ status: 'REFUNDED' });

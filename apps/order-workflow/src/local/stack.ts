@@ -1,14 +1,15 @@
 /**
- * Runs the synthesized order workflow on this machine: the same cloud assembly `cdk synth`
- * produces, executed by @order-flow/local (DynamoDB Local + in-process Lambda bundles +
- * aws-local-stepfunctions). Shared by `pnpm demo` and the end-to-end tests.
+ * Runs the synthesized order stack on this machine: the same cloud assembly `cdk synth`
+ * produces, served by @order-flow/local — DynamoDB Local, the Lambda bundles in worker threads,
+ * the state machine in aws-local-stepfunctions, the HTTP API, a Step Functions endpoint and
+ * EventBridge recording. Shared by `pnpm start`, `pnpm demo` and the tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_CREDENTIALS, LocalRuntime, type LocalRuntimeOptions, type ExecutionResult as RunResult } from '@order-flow/local';
+import { LOCAL_CREDENTIALS, LocalRuntime, type EventBridgeEvent, type LocalRuntimeOptions, type ExecutionResult as RunResult, type RunOptions } from '@order-flow/local';
 import type { OrderRecord, OrderRequest } from '@order-flow/contracts';
 import { DynamoDbStockStore, Inventory, reservationKey } from '@order-flow/inventory/runtime';
 import { buildApp, WORKFLOW_STACK_NAME } from '../app.js';
@@ -27,14 +28,15 @@ export interface WorkflowTables {
   readonly orders: string;
 }
 
-/** A running local order workflow. */
-export class LocalOrderWorkflow {
+/** A running local order stack. */
+export class LocalOrderStack {
   private constructor(
     readonly runtime: LocalRuntime,
     readonly tables: WorkflowTables,
     readonly db: DynamoDBDocumentClient,
     /** The inventory step's own domain API on the local table: seeding goes through its rules. */
     readonly inventory: Inventory,
+    readonly stateMachineArn: string,
     private readonly cleanup: () => void,
   ) {}
 
@@ -43,13 +45,12 @@ export class LocalOrderWorkflow {
    * Retry waits are shrunk (`retryIntervalMs`, default 20 ms) so backoffs don't stretch a demo
    * or a test into minutes; the retry *counts* and error matching are the template's own.
    */
-  static async start(
-    options: { assemblyDir?: string } & Partial<LocalRuntimeOptions> = {},
-  ): Promise<LocalOrderWorkflow> {
+  static async start(options: LocalRuntimeOptions = {}): Promise<LocalOrderStack> {
     const ownDir = options.assemblyDir === undefined;
     const assemblyDir = options.assemblyDir ?? mkdtempSync(join(tmpdir(), 'order-flow-cdk-'));
     buildApp({ outdir: assemblyDir }).synth();
     const runtime = await LocalRuntime.start({ retryIntervalMs: 20, ...options, assemblyDir });
+    if (!runtime.httpApis[0]) throw new Error('The synthesized app has no HTTP API');
     const outputs = runtime.outputs(WORKFLOW_STACK_NAME);
     const tables = {
       inventory: String(outputs.InventoryTableName),
@@ -60,7 +61,7 @@ export class LocalOrderWorkflow {
       new DynamoDBClient({ endpoint: runtime.dynamodb.endpoint, region: runtime.dynamodb.region, credentials: LOCAL_CREDENTIALS }),
     );
     const inventory = new Inventory(new DynamoDbStockStore(db, tables.inventory));
-    return new LocalOrderWorkflow(runtime, tables, db, inventory, () => {
+    return new LocalOrderStack(runtime, tables, db, inventory, String(outputs.StateMachineArn), () => {
       if (ownDir) rmSync(assemblyDir, { recursive: true, force: true });
     });
   }
@@ -70,9 +71,27 @@ export class LocalOrderWorkflow {
     for (const seed of seeds) await this.inventory.putStock(seed.sku, { available: seed.available, unitPrice: seed.unitPrice });
   }
 
-  /** Runs one order through the state machine and returns the execution result. */
-  submit(order: Partial<OrderRequest> | Record<string, unknown>): Promise<RunResult> {
-    return this.runtime.run(order);
+  /** The order API's base URL, e.g. `http://127.0.0.1:3000`. */
+  get apiUrl(): string {
+    return this.runtime.httpApis[0]!.endpoint;
+  }
+
+  /** The Step Functions endpoint for `@aws-sdk/client-sfn` and the AWS CLI. */
+  get stepFunctionsEndpoint(): string {
+    return this.runtime.stepFunctionsApi!.endpoint;
+  }
+
+  /** Order events published so far, in the envelope EventBridge delivers to targets. */
+  events(): EventBridgeEvent[] {
+    return this.runtime.events.list().map((recorded) => recorded.event);
+  }
+
+  /**
+   * Runs one order through the state machine directly (no API) and returns the execution result.
+   * The execution is named after the orderId, as the API names it.
+   */
+  submit(order: Partial<OrderRequest> | Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
+    return this.runtime.run(order, options);
   }
 
   async stock(sku: string): Promise<number | undefined> {
@@ -104,6 +123,13 @@ export class LocalOrderWorkflow {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
+  }
+
+  /** Every item of every table, sorted: equal snapshots mean nothing was written. */
+  async snapshotTables(): Promise<Record<keyof WorkflowTables, Record<string, unknown>[]>> {
+    const sorted = async (table: keyof WorkflowTables) =>
+      (await this.scan(table)).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    return { inventory: await sorted('inventory'), payment: await sorted('payment'), orders: await sorted('orders') };
   }
 
   async stop(): Promise<void> {
