@@ -1,3 +1,4 @@
 export * from './app.js';
 export * from './order-workflow.js';
 export * from './order-workflow-stack.js';
+export * from './step-stacks.js';

@@ -1,10 +1,19 @@
 import { CfnOutput, Stack, type RemovalPolicy, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { InventoryStep } from '@order-flow/inventory';
 import { OrderApi } from '@order-flow/order-api';
+import type { OrderStatusStep } from '@order-flow/order-status';
+import type { PaymentStep } from '@order-flow/payment';
 import { OrderWorkflow } from './order-workflow.js';
 
 /** Props of {@link OrderWorkflowStack}. */
 export interface OrderWorkflowStackProps extends StackProps {
+  /**
+   * The steps, usually from their own stacks (see `buildApp`): the state machine then references
+   * each step's `live` alias ARN across stacks, so a step's code change leaves this stack as is.
+   * @default - the steps are created inside this stack
+   */
+  readonly steps?: { readonly inventory: InventoryStep; readonly payment: PaymentStep; readonly orderStatus: OrderStatusStep };
   /**
    * Removal policy for stateful resources. Use DESTROY only for throwaway environments.
    * @default RemovalPolicy.RETAIN
@@ -13,8 +22,8 @@ export interface OrderWorkflowStackProps extends StackProps {
 }
 
 /**
- * The three steps, the workflow, its event bus and the HTTP API (orders + stock admin), with the
- * names clients need as outputs.
+ * The workflow (state machine), its event bus and the HTTP API (orders + stock admin), with the
+ * names clients need as outputs. The steps come from their own stacks or are created here.
  */
 export class OrderWorkflowStack extends Stack {
   public readonly workflow: OrderWorkflow;
@@ -23,6 +32,7 @@ export class OrderWorkflowStack extends Stack {
   constructor(scope: Construct, id: string, props: OrderWorkflowStackProps = {}) {
     super(scope, id, props);
     this.workflow = new OrderWorkflow(this, 'Workflow', {
+      ...props.steps,
       ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
     this.api = new OrderApi(this, 'Api', {

@@ -42,6 +42,12 @@ export interface InventoryStepProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * The handler code. Replace it only to run a patched build of this step's handler (the
+   * construct still owns handler, runtime and environment).
+   * @default - the prebuilt bundle shipped in this package (dist/lambda)
+   */
+  readonly code?: lambda.Code;
+  /**
    * Sizing of the inventory function.
    * @default - 256 MiB, 10 seconds
    */
@@ -115,6 +121,12 @@ export class InventoryStep extends Construct {
   public readonly table: dynamodb.ITableV2;
   /** The function behind every task of this step. */
   public readonly function: lambda.Function;
+  /**
+   * Alias `live` on the function's current version: what this step's Task states invoke. A
+   * workflow in another stack references this stable ARN, so a code change to the step replaces
+   * only resources in the step's own stack.
+   */
+  public readonly alias: lambda.Alias;
   private stockApiFunction?: lambda.Function;
 
   constructor(scope: Construct, id: string, props: InventoryStepProps = {}) {
@@ -136,13 +148,14 @@ export class InventoryStep extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(resolveBundleDir()),
+      code: props.code ?? lambda.Code.fromAsset(resolveBundleDir()),
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         [INVENTORY_TABLE_NAME_ENV]: this.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'inventory',
       },
     });
+    this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
     this.table.grant(this.function, ...HANDLER_ACTIONS);
   }
 
@@ -154,7 +167,7 @@ export class InventoryStep extends Construct {
    */
   public reserveTask(id = 'ReserveInventory', options: ReserveTaskOptions = {}): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.function,
+      lambdaFunction: this.alias,
       payload: sfn.TaskInput.fromObject({
         action: 'reserve',
         orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
@@ -186,7 +199,7 @@ export class InventoryStep extends Construct {
    */
   public releaseTask(id: string, options: ReleaseTaskOptions = {}): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.function,
+      lambdaFunction: this.alias,
       payload: sfn.TaskInput.fromObject({
         action: 'release',
         orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),

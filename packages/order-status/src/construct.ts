@@ -26,6 +26,12 @@ export interface OrderStatusStepProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * The handler code. Replace it only to run a patched build of this step's handler (the
+   * construct still owns handler, runtime and environment).
+   * @default - the prebuilt bundle shipped in this package (dist/lambda)
+   */
+  readonly code?: lambda.Code;
+  /**
    * Overrides for the function (memory, timeout, architecture, extra environment, ...). The
    * construct owns the code, handler, runtime and the `ORDERS_TABLE_NAME` variable.
    * @default - arm64, 256 MB, 10 s timeout, JSON logging
@@ -110,6 +116,12 @@ export class OrderStatusStep extends Construct {
   public readonly table: dynamodb.ITableV2;
   /** The function behind every task of this step. */
   public readonly function: lambda.Function;
+  /**
+   * Alias `live` on the function's current version: what this step's Task states invoke. A
+   * workflow in another stack references this stable ARN, so a code change to the step replaces
+   * only resources in the step's own stack.
+   */
+  public readonly alias: lambda.Alias;
 
   constructor(scope: Construct, id: string, props: OrderStatusStepProps = {}) {
     super(scope, id);
@@ -142,13 +154,14 @@ export class OrderStatusStep extends Construct {
       ...props.functionProps,
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(lambdaBundleDir()),
+      code: props.code ?? lambda.Code.fromAsset(lambdaBundleDir()),
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...props.functionProps?.environment,
         [ORDERS_TABLE_ENV]: this.table.tableName,
       },
     });
+    this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
 
     // Exactly what DynamoDbOrderStore calls: no Scan, no DeleteItem (orders are never deleted).
     this.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
@@ -166,7 +179,7 @@ export class OrderStatusStep extends Construct {
    */
   public createTask(id = 'CreateOrder', options: CreateOrderTaskOptions = {}): tasks.LambdaInvoke {
     return new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.function,
+      lambdaFunction: this.alias,
       payload: sfn.TaskInput.fromObject({ action: 'create', 'order.$': options.orderPath ?? '$' }),
       resultSelector: {
         order: {
@@ -194,7 +207,7 @@ export class OrderStatusStep extends Construct {
    */
   public confirmTask(id = 'ConfirmOrder', options: ConfirmOrderTaskOptions = {}): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.function,
+      lambdaFunction: this.alias,
       payload: sfn.TaskInput.fromObject({
         action: 'confirm',
         'orderId.$': options.orderIdPath ?? '$.order.orderId',
@@ -237,7 +250,7 @@ export class OrderStatusStep extends Construct {
    */
   public failTask(id: string, reason: FailureReason, options: FailOrderTaskOptions): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.function,
+      lambdaFunction: this.alias,
       payload: sfn.TaskInput.fromObject({
         action: 'fail',
         'orderId.$': options.orderIdPath ?? '$.order.orderId',

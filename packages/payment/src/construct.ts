@@ -28,6 +28,12 @@ export interface PaymentStepProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * The handler code. Replace it only to run a patched build of this step's handler (the
+   * construct still owns handler, runtime and environment).
+   * @default - the prebuilt bundle shipped in this package (dist/lambda)
+   */
+  readonly code?: lambda.Code;
+  /**
    * Extra function settings (memory, timeout, tracing, environment, ...). The construct owns the
    * code, handler, runtime and the `PAYMENT_TABLE_NAME` variable.
    * @default - 256 MB, 10 s, arm64, JSON logs
@@ -100,6 +106,12 @@ export class PaymentStep extends Construct {
   public readonly table: dynamodb.ITableV2;
   /** The payment function (charge + refund). */
   public readonly function: lambda.Function;
+  /**
+   * Alias `live` on the function's current version: what this step's Task states invoke. A
+   * workflow in another stack references this stable ARN, so a code change to the step replaces
+   * only resources in the step's own stack.
+   */
+  public readonly alias: lambda.Alias;
 
   constructor(scope: Construct, id: string, props: PaymentStepProps = {}) {
     super(scope, id);
@@ -127,7 +139,7 @@ export class PaymentStep extends Construct {
       ...user,
       runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(bundleDir()),
+      code: props.code ?? lambda.Code.fromAsset(bundleDir()),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'payment',
         ...user.environment,
@@ -135,6 +147,7 @@ export class PaymentStep extends Construct {
         [PAYMENT_GATEWAY_ENV]: gateway,
       },
     });
+    this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
     // Exactly the calls the store and the simulated gateway make.
     this.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
   }
@@ -153,7 +166,7 @@ export class PaymentStep extends Construct {
    */
   public chargeTask(id = 'ProcessPayment', options: ChargeTaskOptions = {}): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.function,
+      lambdaFunction: this.alias,
       payload: sfn.TaskInput.fromObject({
         action: 'charge',
         orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
@@ -189,7 +202,7 @@ export class PaymentStep extends Construct {
    */
   public refundTask(id: string, options: RefundTaskOptions = {}): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.function,
+      lambdaFunction: this.alias,
       payload: sfn.TaskInput.fromObject({
         action: 'refund',
         orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),

@@ -130,6 +130,9 @@ describe('InventoryStep', () => {
     const state = stack.resolve(task.toStateJson());
 
     expect(task.id).toBe('Reserve');
+    // Tasks invoke the live alias: a stable ARN for a workflow in another stack.
+    expect(state.Parameters.FunctionName).toEqual(stack.resolve(step.alias.functionArn));
+    expect(step.alias.aliasName).toBe('live');
     expect(state.Parameters.Payload).toEqual({ action: 'reserve', 'orderId.$': '$.id', 'items.$': '$.lines' });
     expect(state.ResultPath).toBe('$.r');
   });

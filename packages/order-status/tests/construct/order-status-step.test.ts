@@ -269,10 +269,11 @@ describe('OrderStatusStep tasks', () => {
     expect(b.id).toBe('MarkInternalError');
   });
 
-  it('invokes the step function from every task', () => {
+  it('invokes the step function through its live alias (a stable ARN across code changes)', () => {
     const { json, step, stack } = taskJson((s) => s.confirmTask());
 
-    expect(json.Parameters.FunctionName).toEqual(stack.resolve(step.function.functionArn));
+    expect(json.Parameters.FunctionName).toEqual(stack.resolve(step.alias.functionArn));
+    expect(step.alias.aliasName).toBe('live');
     expect(step.function).toBeInstanceOf(lambda.Function);
   });
 });

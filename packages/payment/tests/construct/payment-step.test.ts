@@ -117,6 +117,8 @@ describe('PaymentStep', () => {
       const state = stack.resolve(step.chargeTask().toStateJson());
 
       expect(step.node.tryFindChild('ProcessPayment')).toBeDefined();
+      // Tasks invoke the live alias: a stable ARN for a workflow in another stack.
+      expect(state.Parameters.FunctionName).toEqual(stack.resolve(step.alias.functionArn));
       expect(state.Parameters.Payload).toEqual({
         action: 'charge',
         'orderId.$': '$.order.orderId',
