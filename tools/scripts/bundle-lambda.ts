@@ -11,9 +11,65 @@
  *   tsx ../../tools/scripts/bundle-lambda.ts src/api-handler.ts lambda-api   -> dist/lambda-api/
  * The metafile is `dist/<out-dir>-metafile.json` (`dist/lambda-metafile.json` by default).
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+
+/**
+ * Lambda always hands a function its role's credentials in AWS_ACCESS_KEY_ID /
+ * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, and the SDK's default chain resolves them from there
+ * first. The rest of the chain (SSO, ini files, web identity, IMDS, login, ...) and the STS/SSO
+ * clients it needs never run in a Lambda, yet are ~100 KB of every bundle (see tools/bench). So
+ * the bundle's default provider is the env provider only; the local runtime sets the same env vars.
+ */
+function envCredentialsOnly(): Plugin {
+  const namespace = 'lambda-env-credentials';
+  return {
+    name: namespace,
+    setup(b) {
+      b.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, async (args) => {
+        if (args.pluginData === namespace) return undefined;
+        const real = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: namespace });
+        if (real.errors.length > 0) return undefined;
+        return { path: real.path, namespace };
+      });
+      b.onLoad({ filter: /.*/, namespace }, (args) => ({
+        // Resolved from the real package's directory, so its own credential-provider-env is used.
+        resolveDir: dirname(args.path),
+        loader: 'js',
+        contents: [
+          "import { fromEnv } from '@aws-sdk/credential-provider-env';",
+          'export const defaultProvider = (init = {}) => fromEnv(init);',
+          'export const credentialsWillNeedRefresh = () => false;',
+          'export const credentialsTreatedAsExpired = () => false;',
+        ].join('\n'),
+      }));
+    },
+  };
+}
+
+/**
+ * Smithy's HTTP protocols load event-stream serde lazily (a dynamic import) for operations with
+ * event streams. No operation of the clients our handlers use (DynamoDB, Step Functions) has one,
+ * yet esbuild inlines that import (~15 KB). A stub keeps the bundle honest: it throws if ever used.
+ */
+function noEventStreams(): Plugin {
+  const namespace = 'no-event-streams';
+  return {
+    name: namespace,
+    setup(b) {
+      b.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) => ({ path: args.path, namespace }));
+      b.onLoad({ filter: /.*/, namespace }, () => ({
+        loader: 'js',
+        contents: [
+          "const unsupported = () => { throw new Error('Event streams are not bundled in this Lambda (tools/scripts/bundle-lambda.ts)'); };",
+          'export class EventStreamSerde { constructor() { unsupported(); } }',
+          'export const eventStreamSerdeProvider = unsupported;',
+        ].join('\n'),
+      }));
+    },
+  };
+}
 
 const entry = process.argv[2];
 // A second package function gets its own directory; the default keeps existing builds unchanged.
@@ -47,6 +103,7 @@ const result = await build({
   mainFields: ['module', 'main'],
   // Some SDK dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  plugins: [envCredentialsOnly(), noEventStreams()],
   logLevel: 'warning',
 });
 writeFileSync(join(outDir, '..', `${outName}-metafile.json`), JSON.stringify(result.metafile));

@@ -1,0 +1,211 @@
+/**
+ * `pnpm bench`: cold start and bundle size per handler, throughput on the local runtime and cost
+ * per million orders on AWS, in one run. Writes results.json and RESULTS.md and prints the tables.
+ *
+ * Env knobs (for a quick look, not for recorded results): BENCH_COLD_RUNS (default 15),
+ * BENCH_ROUNDS (default 3), BENCH_SCALE (default 1, multiplies orders per round).
+ */
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { App, Stack, aws_stepfunctions as sfn } from 'aws-cdk-lib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbStockStore, Inventory } from '@order-flow/inventory/runtime';
+import { LOCAL_CREDENTIALS, LocalRuntime } from '@order-flow/local';
+import { OrderWorkflow, WORKFLOW_STACK_NAME, buildApp } from '@order-flow/order-workflow';
+import { definitionFromTemplate, type AslDefinition } from './asl.js';
+import { HANDLERS, REPO_ROOT, TMP_DIR, bundlePath, ensureTmp, measureBundle, runColdStarts, type Tables } from './cold-start.js';
+import { costPerMillion, loadPrices, pathScenarios } from './cost.js';
+import { createDirectPath } from './direct.js';
+import { metafileBreakdown } from './metafile.js';
+import { renderReport } from './report.js';
+import { round, summarize } from './stats.js';
+import { RssSampler, ratio, runLevels, workflowRunner } from './throughput.js';
+
+const BENCH_DIR = resolve(REPO_ROOT, 'tools/bench');
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const LEVELS = [1, 16, 64] as const;
+const SKU_COUNT = 64;
+const log = (line: string) => console.log(line);
+
+const began = performance.now();
+const runId = Date.now().toString(36);
+ensureTmp();
+
+// ---- bundles ------------------------------------------------------------------------------------
+log('bundle sizes');
+const bundles = HANDLERS.map((spec) => {
+  const path = bundlePath(spec);
+  try {
+    return { ...measureBundle(spec.name, path), dynamodb: spec.dynamodb, breakdown: metafileBreakdown(resolve(REPO_ROOT, spec.packageDir, 'dist', `${spec.outName}-metafile.json`)) };
+  } catch {
+    return undefined;
+  }
+}).filter((b) => b !== undefined);
+if (bundles.length === 0) throw new Error('No handler bundle is built: run `pnpm build` at the repository root first');
+
+// ---- synthesize: the app as deployed, and an Express variant of the workflow ----------------------
+log('synthesizing the app (Standard) and an Express variant');
+const assemblyDir = join(TMP_DIR, `cdk-${runId}`);
+const expressDir = join(TMP_DIR, `cdk-express-${runId}`);
+buildApp({ outdir: assemblyDir }).synth();
+const expressApp = new App({ outdir: expressDir });
+new OrderWorkflow(new Stack(expressApp, 'ExpressBench'), 'Workflow', { stateMachineType: sfn.StateMachineType.EXPRESS });
+expressApp.synth();
+const expressTemplate = JSON.parse(readFileSync(join(expressDir, 'ExpressBench.template.json'), 'utf8')) as {
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+};
+const expressMachine = Object.values(expressTemplate.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+if (expressMachine.Properties.StateMachineType !== 'EXPRESS') throw new Error('The Express variant did not synthesize as EXPRESS');
+const expressDefinition = definitionFromTemplate(expressMachine.Properties);
+
+// ---- local runtime -------------------------------------------------------------------------------
+log('starting the local runtime');
+const runtime = await LocalRuntime.start({
+  assemblyDir,
+  retryIntervalMs: 10,
+});
+const sampler = new RssSampler();
+try {
+  const outputs = runtime.outputs(WORKFLOW_STACK_NAME);
+  const tables: Tables = { inventory: String(outputs.InventoryTableName), payment: String(outputs.PaymentTableName), orders: String(outputs.OrdersTableName) };
+  const { endpoint, region } = runtime.dynamodb;
+  const seedClient = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS }));
+  const inventory = new Inventory(new DynamoDbStockStore(seedClient, tables.inventory));
+  const skus = Array.from({ length: SKU_COUNT }, (_, i) => `SKU-BENCH-${i}`);
+  for (const sku of skus) await inventory.putStock(sku, { available: 1_000_000, unitPrice: 1250 });
+  seedClient.destroy();
+  const standardMachine = runtime.stateMachines[0]!;
+  const standardDefinition = JSON.parse(standardMachine.definition) as AslDefinition;
+
+  // ---- cold start ----------------------------------------------------------------------------------
+  log(`cold start: ${COLD_RUNS} runs per variant`);
+  const cold = await runColdStarts({
+    runs: COLD_RUNS,
+    tables,
+    seed: { sku: skus[0]!, runId },
+    baseEnv: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+      // Logs are written as on Lambda, then discarded by the runner's stdio.
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    },
+    log,
+  });
+
+  // ---- throughput --------------------------------------------------------------------------------
+  const orders = (c: number) => Math.max(20, c * 3) * SCALE;
+  log('throughput: warm-up');
+  const executionMs: number[] = [];
+  const viaWorkflow = workflowRunner(runtime, executionMs);
+  const direct = await createDirectPath(endpoint, region, tables);
+  for (let i = 0; i < 10; i++) {
+    await viaWorkflow(`wu_${runId}_wf_${i}`, skus[i % SKU_COUNT]!);
+    await direct.run(`wu_${runId}_d_${i}`, skus[i % SKU_COUNT]!);
+  }
+  // One order, checked against the ASL walk: states visited = the walked happy path.
+  const probe = await runtime.run({ orderId: `probe_${runId}`, customerId: 'cus_bench', items: [{ sku: skus[0], quantity: 1 }], payment: { token: 'tok_visa' }, currency: 'USD' });
+
+  log('throughput: direct (the limit)');
+  direct.tally.reset();
+  direct.recordDurations(true);
+  const directC1 = await runLevels(direct.run, { levels: [1], rounds: ROUNDS, orders, skus, prefix: `d_${runId}_c1` });
+  direct.recordDurations(false);
+  const capacityOrders = ROUNDS * orders(1);
+  const capacity = {
+    orders: capacityOrders,
+    readUnitsPerOrder: direct.tally.readUnits / capacityOrders,
+    writeUnitsPerOrder: direct.tally.writeUnits / capacityOrders,
+    requestsPerOrder: direct.tally.requests / capacityOrders,
+    byOperation: Object.fromEntries([...direct.tally.byOperation].map(([k, v]) => [k, { requestsPerOrder: v.requests / capacityOrders, readUnitsPerOrder: v.readUnits / capacityOrders, writeUnitsPerOrder: v.writeUnits / capacityOrders }])),
+  };
+  const directRest = await runLevels(direct.run, { levels: [16, 64], rounds: ROUNDS, orders, skus, prefix: `d_${runId}`, log });
+  const directLevels = [...directC1, ...directRest];
+
+  log('throughput: through the state machine');
+  const rssBeforeWorkflow = process.memoryUsage.rss();
+  sampler.start();
+  const before = executionMs.length;
+  const wfC1 = await runLevels(viaWorkflow, { levels: [1], rounds: ROUNDS, orders, skus, prefix: `wf_${runId}_c1`, log });
+  const c1ExecutionMs = executionMs.slice(before);
+  const wfRest = await runLevels(viaWorkflow, { levels: [16, 64], rounds: ROUNDS, orders, skus, prefix: `wf_${runId}`, log });
+  sampler.stop();
+  const workflowLevels = [...wfC1, ...wfRest];
+  direct.destroy();
+
+  const throughput = LEVELS.map((c) => {
+    const wf = workflowLevels.find((l) => l.concurrency === c)!;
+    const d = directLevels.find((l) => l.concurrency === c)!;
+    return {
+      concurrency: c,
+      workflow: wf,
+      direct: d,
+      // Orchestration overhead: how many times more throughput the bare operations reach.
+      throughputOverhead: ratio(d.ordersPerSecond, wf.ordersPerSecond),
+      latencyOverheadP50: ratio(wf.p50Ms, d.p50Ms),
+    };
+  });
+
+  // ---- cost --------------------------------------------------------------------------------------
+  const prices = loadPrices(join(BENCH_DIR, 'prices.json'));
+  const standardPaths = pathScenarios(standardDefinition);
+  const expressPaths = pathScenarios(expressDefinition);
+  const happy = standardPaths.find((p) => p.name === 'Succeeded')!;
+  const billed = (values: number[]) => summarize(values.map((v) => Math.ceil(v / prices.lambda.durationIncrementMs) * prices.lambda.durationIncrementMs));
+  const stepBilled = Object.fromEntries(Object.entries(direct.durations).map(([k, v]) => [k, billed(v)]));
+  const lambdaBilledMs = Object.values(stepBilled).reduce((sum, s) => sum + s.median, 0);
+  const execution = summarize(c1ExecutionMs);
+  const usage = {
+    transitions: happy.transitions,
+    lambdaInvocations: happy.lambdaInvocations,
+    lambdaBilledMs,
+    lambdaMemoryMb: 256,
+    readUnits: capacity.readUnitsPerOrder,
+    writeUnits: capacity.writeUnitsPerOrder,
+    events: happy.otherTasks,
+    executionMs: execution.median,
+  };
+  const costs = [costPerMillion('STANDARD', usage, prices), costPerMillion('EXPRESS', usage, prices)];
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    machine: { node: cold.node, cpus: (await import('node:os')).cpus().length, platform: process.platform },
+    durationSeconds: 0,
+    bundles,
+    coldStart: { runs: COLD_RUNS, variants: cold.variants },
+    throughput: {
+      rounds: ROUNDS,
+      levels: throughput,
+      peakRssBytes: { runtimeProcess: sampler.peakSelf, beforeWorkflowRuns: rssBeforeWorkflow, dynamodbLocal: sampler.peakChildren },
+      probe: { statesVisited: probe.statesVisited, matchesAslHappyPath: JSON.stringify(probe.statesVisited) === JSON.stringify(happy.states) },
+    },
+    cost: {
+      prices: { region: prices.region, date: prices.date, source: prices.source },
+      usagePerOrder: { ...usage, lambdaBilledMsByStep: stepBilled, executionMsAtC1: execution, capacity },
+      transitions: {
+        standard: standardPaths.map((p) => ({ path: p.name, transitions: p.transitions, retries: p.retries, lambdaInvocations: p.lambdaInvocations, events: p.otherTasks, dollarsPerMillion: round(p.transitions * prices.stepFunctions.standardPerStateTransition * 1e6, 2) })),
+        express: expressPaths.map((p) => ({ path: p.name, transitions: p.transitions, retries: p.retries })),
+        hybrid: 'not offered: OrderWorkflow has no Standard-parent/Express-child option',
+      },
+      perMillionOrders: costs.map((c) => ({ ...c, stepFunctions: round(c.stepFunctions), lambda: round(c.lambda), dynamodb: round(c.dynamodb), eventbridge: round(c.eventbridge), total: round(c.total) })),
+    },
+  };
+  results.durationSeconds = round((performance.now() - began) / 1000, 1);
+  writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const markdown = renderReport(results);
+  writeFileSync(join(BENCH_DIR, 'RESULTS.md'), markdown);
+  log('');
+  log(markdown);
+  log(`wrote tools/bench/results.json and tools/bench/RESULTS.md in ${results.durationSeconds} s`);
+} finally {
+  sampler.stop();
+  await runtime.stop();
+  for (const dir of readdirSync(TMP_DIR)) if (dir.startsWith('cdk-')) rmSync(join(TMP_DIR, dir), { recursive: true, force: true });
+}
