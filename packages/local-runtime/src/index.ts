@@ -46,5 +46,9 @@ export type { HttpApiDefinition, HttpRoute, HttpRouteIntegration, LocalHttpApi, 
 export { EventBridgeValidationError, EventRecorder, LocalEventBridge, PUT_EVENTS_RESOURCE, eventBusNamesFromAssembly } from './eventbridge.js';
 export type { EventBridgeEvent, EventFilter, LocalEventBridgeOptions, PutEventsEntry, PutEventsResponse, RecordedEvent } from './eventbridge.js';
 export type { LocalEndpoint } from './http-server.js';
+export { DYNAMODB_OPERATIONS, FaultConfigError, FaultInjector, mulberry32 } from './faults.js';
+export type { DynamoDbFault, DynamoDbFaults, DynamoDbFaultStats, DynamoDbThrottleError, FaultConfig, FaultStats, FunctionFaults, FunctionFaultStats } from './faults.js';
+export { startDynamoDbFaultProxy } from './dynamodb-fault-proxy.js';
+export type { DynamoDbFaultProxyOptions } from './dynamodb-fault-proxy.js';
 export { LocalRuntime, startLocalRuntime } from './runtime.js';
 export type { LocalHttpApiInfo, LocalResourceInfo, LocalRuntimeOptions, LocalStackInfo, NamedResourceInfo, RunOptions, StartExecutionOptions, StateMachineInfo } from './runtime.js';

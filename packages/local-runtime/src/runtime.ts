@@ -12,6 +12,8 @@ import { assertPortFree, findFreePort } from './ports.js';
 import { startStepFunctionsApi, type StepFunctionsApi, type StepFunctionsApiOptions } from './sfn-api.js';
 import { LocalStateMachine, type ExecuteOptions, type ExecutionResult, type TaskIntegration } from './state-machine.js';
 import { TABLE_TYPES, createTable, toCreateTableInput } from './tables.js';
+import { FaultConfigError, FaultInjector, type FaultConfig, type FaultStats } from './faults.js';
+import { startDynamoDbFaultProxy } from './dynamodb-fault-proxy.js';
 
 /** Options of {@link LocalRuntime.start}. */
 export interface LocalRuntimeOptions {
@@ -79,6 +81,18 @@ export interface LocalRuntimeOptions {
    * @default 0
    */
   readonly eventBridgePort?: number;
+  /**
+   * Faults the runtime injects into function invocations and the functions' DynamoDB requests
+   * (see {@link FaultConfig}); change them at run time with {@link LocalRuntime.setFaults}.
+   * @default - no faults
+   */
+  readonly faults?: FaultConfig;
+  /**
+   * Puts the DynamoDB fault proxy between the functions and DynamoDB Local, so
+   * `faults.dynamodb` can be set at any time. Without it `faults.dynamodb` is a FaultConfigError.
+   * @default true
+   */
+  readonly dynamodbFaultProxy?: boolean;
 }
 
 /** An HTTP API of the assembly, served locally. */
@@ -186,6 +200,7 @@ export class LocalRuntime {
     );
     // Everything that can fail on the assembly alone fails before Java starts.
     const functionPlans = active.filter(({ resource }) => resource.type === 'AWS::Lambda::Function').map(({ stack, resource }) => planFunction(resolver, stack, resource));
+    if (options.faults) validateFaults(options.faults, options.dynamodbFaultProxy !== false);
     const tablePlans = active
       .filter(({ resource }) => TABLE_TYPES.has(resource.type))
       .map(({ stack, resource }) => ({
@@ -250,6 +265,17 @@ export class LocalRuntime {
       ...(options.dynamodbPort !== undefined && { port: options.dynamodbPort }),
       ...(options.javaCommand !== undefined && { javaCommand: options.javaCommand }),
     });
+    // The proxy asks whatever injector is in force when each request arrives.
+    const faults: FaultHolder = { injector: new FaultInjector() };
+    let faultProxy: LocalEndpoint | undefined;
+    try {
+      if (options.dynamodbFaultProxy !== false) {
+        faultProxy = await startDynamoDbFaultProxy({ target: dynamodb.endpoint, decide: (operation) => faults.injector.dynamodbFault(operation) });
+      }
+    } catch (error) {
+      await dynamodb.stop();
+      throw error;
+    }
     try {
       const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: resolver.env.region, credentials: LOCAL_CREDENTIALS });
       try {
@@ -257,13 +283,15 @@ export class LocalRuntime {
       } finally {
         client.destroy();
       }
-      late.runtime = new LocalRuntime(resolver, dynamodb, active, functionPlans, machinePlans, runtimeOptions, bridge);
+      late.runtime = new LocalRuntime(resolver, dynamodb, active, functionPlans, machinePlans, runtimeOptions, bridge, faults, faultProxy);
     } catch (error) {
+      await faultProxy?.close();
       await dynamodb.stop();
       throw error;
     }
     const runtime = late.runtime;
     try {
+      if (options.faults) runtime.setFaults(options.faults);
       await runtime.startStepFunctionsApi({ port: sfnPort });
       runtime.servers.push(await bridge.listen(eventBridgePort));
       for (const [i, api] of httpApis.entries()) {
@@ -289,8 +317,12 @@ export class LocalRuntime {
     return runtime;
   }
 
-  /** DynamoDB Local: point an SDK client here (with any credentials, e.g. `LOCAL_CREDENTIALS`). */
-  readonly dynamodb: { readonly endpoint: string; readonly region: string; readonly port: number };
+  /**
+   * DynamoDB Local: point an SDK client at `endpoint` (with any credentials, e.g.
+   * `LOCAL_CREDENTIALS`); requests there are never faulted. `functionEndpoint` is what the
+   * functions get as `AWS_ENDPOINT_URL_DYNAMODB`: the fault proxy, or `endpoint` without it.
+   */
+  readonly dynamodb: { readonly endpoint: string; readonly region: string; readonly port: number; readonly functionEndpoint: string };
   /** The stacks of the assembly. */
   readonly stacks: readonly LocalStackInfo[];
   /** The state machines, with their local names, ARNs, types and definitions. */
@@ -325,11 +357,13 @@ export class LocalRuntime {
     machinePlans: readonly { info: StateMachineInfo; machine: LocalStateMachine }[],
     options: LocalRuntimeOptions,
     eventBridge: LocalEventBridge,
+    private readonly faults: FaultHolder,
+    private readonly faultProxy: LocalEndpoint | undefined,
   ) {
     this.resources = active;
     this.eventBridge = eventBridge;
     this.events = eventBridge.recorder;
-    this.dynamodb = { endpoint: ddb.endpoint, region: resolver.env.region, port: ddb.port };
+    this.dynamodb = { endpoint: ddb.endpoint, region: resolver.env.region, port: ddb.port, functionEndpoint: faultProxy?.endpoint ?? ddb.endpoint };
     this.stacks = resolver.assembly.stacks.map((stack) => ({
       name: stack.stackName,
       artifactId: stack.artifactId,
@@ -474,12 +508,37 @@ export class LocalRuntime {
     return outcome.result;
   }
 
+  /**
+   * Replaces the injected faults (an empty object turns them all off) and restarts the fault
+   * counters and random streams. Invocations and requests already running keep the faults they
+   * started with.
+   *
+   * @example
+   * runtime.setFaults({ seed: 7, functions: { 'MyStack/Store': { crashAfterSuccessRate: 1 } } });
+   * await expect(runtime.invoke('MyStack/Store', event)).rejects.toMatchObject({ name: 'Runtime.ExitError' });
+   * runtime.faultStats().functions['MyStack/Store']?.crashAfterSuccess; // 1
+   *
+   * @throws FaultConfigError for a rate outside 0..1, an unknown function or DynamoDB operation,
+   *   or `dynamodb` faults when the runtime started with `dynamodbFaultProxy: false`
+   */
+  setFaults(faults: FaultConfig): void {
+    this.assertRunning();
+    validateFaults(faults, this.faultProxy !== undefined);
+    this.faults.injector = new FaultInjector(faults, (key) => this.resolveFaultKey(key));
+  }
+
+  /** How many faults of each kind were injected since the last {@link setFaults} (or start). */
+  faultStats(): FaultStats {
+    return this.faults.injector.stats();
+  }
+
   /** Terminates every function worker and DynamoDB Local. Safe to call more than once. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await Promise.all([...this.apis, ...this.servers].map((server) => server.close()));
       await this.executions.abortAll();
       await Promise.all(this.functionEntries.map((entry) => entry.fn?.stop() ?? Promise.resolve()));
+      await this.faultProxy?.close();
       await this.ddb.stop();
     })();
     return this.stopping;
@@ -501,7 +560,23 @@ export class LocalRuntime {
     if (!entry.fn) {
       return Promise.resolve({ ok: false, error: { errorType: 'Lambda.ServiceException', errorMessage: entry.unavailable ?? 'unavailable' } });
     }
-    return entry.fn.invoke(event, invokedArn);
+    const fn = entry.fn;
+    return this.faults.injector.invokeFunction(entry.info.name, fn.config.timeoutSeconds, () => fn.invoke(event, invokedArn));
+  }
+
+  /** A `faults.functions` key -> the function's local name: what `invoke` accepts, or a unique path suffix. */
+  private resolveFaultKey(key: string): string {
+    const found = this.findFunction(key)?.entry;
+    if (found) return found.info.name;
+    const wanted = key.replace(/^\//, '');
+    const bySuffix = this.functionEntries.filter(({ info }) => info.path !== undefined && (info.path.endsWith(`/${wanted}`) || info.path.endsWith(`/${wanted}/Resource`)));
+    if (bySuffix.length === 1) return bySuffix[0]!.info.name;
+    const known = this.functionEntries.map(({ info }) => info.path ?? info.name).join(', ');
+    throw new FaultConfigError(
+      bySuffix.length > 1
+        ? `faults.functions key '${key}' matches several functions: ${bySuffix.map(({ info }) => info.path).join(', ')}`
+        : `faults.functions key '${key}' names no function of the assembly (functions: ${known})`,
+    );
   }
 
   private findFunction(ref: string): { entry: FunctionEntry; invokedArn: string } | undefined {
@@ -580,8 +655,8 @@ export class LocalRuntime {
       _HANDLER: plan.handler,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      // The real SDK inside the bundle talks to DynamoDB Local without any code change.
-      AWS_ENDPOINT_URL_DYNAMODB: this.ddb.endpoint,
+      // The real SDK inside the bundle talks to DynamoDB Local (through the fault proxy) without any code change.
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodb.functionEndpoint,
       ...plan.loggingVariables,
       ...options.environment,
     };
@@ -598,6 +673,22 @@ export class LocalRuntime {
     });
     return { info, fn };
   }
+}
+
+/**
+ * Checks what can be checked without the functions (rates, operations, the proxy), so a bad
+ * `faults` option fails before Java starts; function keys are resolved by `setFaults`.
+ */
+function validateFaults(faults: FaultConfig, hasProxy: boolean): void {
+  if (faults.dynamodb && !hasProxy) {
+    throw new FaultConfigError('faults.dynamodb needs the DynamoDB fault proxy: start the runtime without dynamodbFaultProxy: false');
+  }
+  void new FaultInjector(faults);
+}
+
+/** The fault injector in force, shared by the runtime and the DynamoDB fault proxy. */
+interface FaultHolder {
+  injector: FaultInjector;
 }
 
 const TABLE_KEYS = ['KeySchema', 'AttributeDefinitions', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes'];

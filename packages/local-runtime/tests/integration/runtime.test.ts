@@ -78,7 +78,7 @@ describe('LocalRuntime against the synthesized test app', () => {
         ROLE: 'store',
         AWS_LAMBDA_FUNCTION_NAME: store.name,
         AWS_REGION: 'us-east-1',
-        AWS_ENDPOINT_URL_DYNAMODB: runtime.dynamodb.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: runtime.dynamodb.functionEndpoint, // the fault proxy in front of DynamoDB Local
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
         context: { functionName: store.name, invokedFunctionArn: store.arn, memoryLimitInMB: '256', hasRequestId: true, remaining: expect.any(Number) },
       });
