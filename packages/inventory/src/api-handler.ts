@@ -20,11 +20,11 @@ import { Inventory } from './domain/inventory.js';
 import type { StockItem } from './domain/reservation.js';
 import { INVENTORY_TABLE_NAME_ENV, type LambdaContext } from './lambda-env.js';
 import type { StockStore } from './ports.js';
-import { StockApiError, StockRoute, type MAX_AVAILABLE } from './stock-api.js';
+import { StockApiError, StockRoute } from './stock-api.js';
 
 /**
  * Body of `PUT /inventory/{sku}`: `{ available, unitPrice }`, both non-negative integers,
- * `available` at most {@link MAX_AVAILABLE}; any other field is rejected. The rules and their
+ * `available` at most MAX_AVAILABLE (contracts); any other field is rejected. The rules and their
  * wording live in contracts, shared with any client that validates before sending.
  */
 export const StockBodySchema = StockLevelSchema;
