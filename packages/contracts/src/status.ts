@@ -51,3 +51,11 @@ export const DeclineCode = {
   invalid_token: 'invalid_token',
 } as const;
 export type DeclineCode = (typeof DeclineCode)[keyof typeof DeclineCode];
+
+/**
+ * Lambda platform errors a retry cures: the function was throttled, its environment died, or it
+ * timed out. CDK's `LambdaInvoke` default retry does not cover them; every Order Flow step is
+ * idempotent per orderId, so each step task retries them (a crash after a side effect repeats
+ * the step, and the repeat returns the first result).
+ */
+export const LAMBDA_TRANSIENT_ERRORS = ['Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout'] as const;
