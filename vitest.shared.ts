@@ -21,6 +21,9 @@ export function stepProject(name: string, extra: NonNullable<ViteUserConfig['tes
       name,
       include: ['tests/**/*.test.ts'],
       environment: 'node',
+      // The first CDK synth in a file takes seconds on a busy 2-core machine: 5 s flakes.
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
       ...extra,
     },
   });

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { ErrorName } from '@order-flow/contracts';
+import { ErrorName, LAMBDA_TRANSIENT_ERRORS } from '@order-flow/contracts';
 import { API_BUNDLE_DIR, resolveBundleDir } from './bundle.js';
 import { INVENTORY_TABLE_NAME_ENV } from './lambda-env.js';
 
@@ -26,13 +26,18 @@ export interface InventoryFunctionProps {
    * @default Duration.seconds(10)
    */
   readonly timeout?: Duration;
+  /**
+   * X-Ray tracing of the inventory functions (step and stock API).
+   * @default lambda.Tracing.ACTIVE
+   */
+  readonly tracing?: lambda.Tracing;
 }
 
 /** Properties of {@link InventoryStep}. */
 export interface InventoryStepProps {
   /**
    * A table to keep stock and reservations in (partition key `pk`, type string).
-   * @default - a new on-demand TableV2 with point-in-time recovery
+   * @default - a new on-demand TableV2 with point-in-time recovery and deletion protection
    */
   readonly table?: dynamodb.ITableV2;
   /**
@@ -42,14 +47,21 @@ export interface InventoryStepProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * Deletion protection of the table this construct creates: stock and open reservations are
+   * live data, so deleting the table must be a deliberate two-step act. Turn it off for
+   * throwaway stacks (together with `RemovalPolicy.DESTROY`). Ignored when `table` is given.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
    * The handler code. Replace it only to run a patched build of this step's handler (the
    * construct still owns handler, runtime and environment).
    * @default - the prebuilt bundle shipped in this package (dist/lambda)
    */
   readonly code?: lambda.Code;
   /**
-   * Sizing of the inventory function.
-   * @default - 256 MiB, 10 seconds
+   * Sizing and tracing of the inventory functions.
+   * @default - 256 MiB, 10 seconds, active X-Ray tracing
    */
   readonly functionProps?: InventoryFunctionProps;
 }
@@ -128,6 +140,7 @@ export class InventoryStep extends Construct {
    */
   public readonly alias: lambda.Alias;
   private stockApiFunction?: lambda.Function;
+  private readonly tracing: lambda.Tracing;
 
   constructor(scope: Construct, id: string, props: InventoryStepProps = {}) {
     super(scope, id);
@@ -138,12 +151,15 @@ export class InventoryStep extends Construct {
         partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
         billing: dynamodb.Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: props.deletionProtection ?? true,
         removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       });
+    this.tracing = props.functionProps?.tracing ?? lambda.Tracing.ACTIVE;
 
     this.function = new lambda.Function(this, 'Function', {
       memorySize: props.functionProps?.memorySize ?? 256,
       timeout: props.functionProps?.timeout ?? Duration.seconds(10),
+      tracing: this.tracing,
       // Values the construct must own come last so user props cannot break the wiring.
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -157,6 +173,7 @@ export class InventoryStep extends Construct {
     });
     this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
     this.table.grant(this.function, ...HANDLER_ACTIONS);
+    acknowledgeSynchronousFunction(this.function, 'Step Functions invokes it synchronously (lambda:invoke, RequestResponse): a failure returns to the task, whose Retry/Catch handle it');
   }
 
   /**
@@ -180,6 +197,7 @@ export class InventoryStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.reservation',
     });
+    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
     task.addRetry({
       errors: [ErrorName.InventoryContention],
       interval: Duration.seconds(1),
@@ -210,6 +228,7 @@ export class InventoryStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.release',
     });
+    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
     task.addRetry({
       errors: [sfn.Errors.ALL],
       interval: Duration.seconds(1),
@@ -254,6 +273,7 @@ export class InventoryStep extends Construct {
     const fn = new lambda.Function(this, 'ApiFunction', {
       memorySize: 256,
       timeout: Duration.seconds(10),
+      tracing: this.tracing,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
@@ -265,6 +285,7 @@ export class InventoryStep extends Construct {
       },
     });
     this.table.grant(fn, ...API_ACTIONS);
+    acknowledgeSynchronousFunction(fn, 'API Gateway invokes it synchronously (HTTP API proxy integration): a failure is the HTTP response the caller sees');
     return fn;
   }
 
@@ -277,4 +298,27 @@ export class InventoryStep extends Construct {
   public grantWriteStock(grantee: iam.IGrantable): iam.Grant {
     return this.table.grant(grantee, 'dynamodb:PutItem');
   }
+}
+
+/**
+ * cdk-nag acknowledgments every inventory function shares, each a deliberate choice:
+ * - no DLQ / on-failure destination: those apply to asynchronous invokes only;
+ * - AWSLambdaBasicExecutionRole: the managed policy only lets the function write its own
+ *   CloudWatch logs (CreateLogGroup/CreateLogStream/PutLogEvents);
+ * - `Resource::*`: the X-Ray statement (PutTraceSegments/PutTelemetryRecords), which supports no
+ *   resource-level permissions. Data access is scoped to the table by `grant()`.
+ */
+function acknowledgeSynchronousFunction(fn: lambda.Function, invokedBy: string): void {
+  Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: `Serverless-LambdaDLQ: ${invokedBy}; DLQs apply to asynchronous invokes only` });
+  if (!fn.role) return;
+  Validations.of(fn.role).acknowledge(
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AwsSolutions-IAM4: AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch log streams',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'AwsSolutions-IAM5: the only *-resource statement is X-Ray xray:PutTraceSegments/PutTelemetryRecords (active tracing), which has no resource-level permissions',
+    },
+  );
 }

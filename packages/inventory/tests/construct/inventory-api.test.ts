@@ -27,7 +27,9 @@ function statementsOf(template: Template, fn: lambda.Function, stack: Stack): un
   }[];
   return policies
     .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([roleRef]))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    // Active tracing's X-Ray statement is asserted by the step's construct test.
+    .filter((statement) => !JSON.stringify(statement).includes('xray:'));
 }
 
 describe('InventoryStep.addApiRoutes', () => {

@@ -2,6 +2,7 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ErrorName } from '@order-flow/contracts';
 import { describe, expect, it } from 'vitest';
 import { InventoryStep } from '../../src/index.js';
@@ -17,7 +18,9 @@ function policyActions(template: Template): unknown[] {
   const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
     Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } };
   }[];
-  return policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+  // The X-Ray statement of active tracing (`*`: X-Ray has no resource-level permissions) is
+  // asserted on its own below; these are the data permissions.
+  return policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s) => !JSON.stringify(s.Action).includes('xray:'));
 }
 
 describe('InventoryStep', () => {
@@ -113,6 +116,10 @@ describe('InventoryStep', () => {
     expect(state.ResultPath).toBe('$.reservation');
     // The service-exception retrier stays first; ours follows.
     expect(state.Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
+    // Throttled, crashed or timed-out environments are retried: reserve is idempotent per orderId.
+    expect(state.Retry).toContainEqual(
+      expect.objectContaining({ ErrorEquals: ['Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout'] }),
+    );
     expect(state.Retry).toContainEqual({
       ErrorEquals: [ErrorName.InventoryContention],
       IntervalSeconds: 1,
@@ -184,5 +191,23 @@ describe('InventoryStep', () => {
         Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: stack.resolve(step.table.tableArn) }],
       },
     });
+  });
+});
+
+describe('InventoryStep security defaults', () => {
+  it('protects the table from deletion and traces the function with X-Ray, each overridable', () => {
+    const { stack } = synth();
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]) },
+    });
+
+    const dev = Template.fromStack(synth({ deletionProtection: false, functionProps: { tracing: lambda.Tracing.PASS_THROUGH } }).stack);
+    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
+    dev.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'PassThrough' } });
   });
 });

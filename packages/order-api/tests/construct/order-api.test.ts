@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,8 @@ describe('OrderApi', () => {
     );
     expect(policies).toHaveLength(1);
     expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([
+      // Active tracing; X-Ray has no resource-level permissions.
+      { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
@@ -169,5 +172,14 @@ describe('OrderApi', () => {
     const { stack, api } = stackWith();
     expect(JSON.stringify(stack.resolve(api.url))).toContain('execute-api');
     expect(api.httpApi.defaultStage).toBeUndefined();
+  });
+});
+
+describe('OrderApi security defaults', () => {
+  it('traces the function with X-Ray unless functionProps says otherwise', () => {
+    const { stack } = stackWith();
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+    const { stack: dev } = stackWith({ functionProps: { tracing: lambda.Tracing.PASS_THROUGH } });
+    Template.fromStack(dev).hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'PassThrough' } });
   });
 });

@@ -1,6 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ErrorName } from '@order-flow/contracts';
 import { describe, expect, it } from 'vitest';
 import { PaymentStep } from '../../src/index.js';
@@ -141,6 +142,10 @@ describe('PaymentStep', () => {
 
       const state = stack.resolve(step.chargeTask().toStateJson());
 
+      // Throttled, crashed or timed-out environments are retried: charge is idempotent per orderId.
+      expect(state.Retry).toContainEqual(
+        expect.objectContaining({ ErrorEquals: ['Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout'] }),
+      );
       expect(state.Retry).toContainEqual({
         ErrorEquals: [ErrorName.PaymentGatewayUnavailable],
         IntervalSeconds: 1,
@@ -209,5 +214,25 @@ describe('PaymentStep', () => {
       expect(stack.resolve(a.toStateJson()).Parameters.Payload['orderId.$']).toBe('$.orderId');
       expect(b.id).toBe('RefundAgain');
     });
+  });
+});
+
+describe('PaymentStep security defaults', () => {
+  it('protects the table from deletion and traces the function with X-Ray, each overridable', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+
+    const dev = synth((stack) => new PaymentStep(stack, 'Payment', { deletionProtection: false, functionProps: { tracing: lambda.Tracing.DISABLED } })).template;
+    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
+    expect(JSON.stringify(dev.findResources('AWS::Lambda::Function'))).not.toContain('"Mode":"Active"');
+  });
+
+  it('refuses deletionProtection together with a user table', () => {
+    const stack = new Stack(new App(), 'Test');
+    const table = dynamodb.TableV2.fromTableName(stack, 'Existing', 'payments');
+    expect(() => new PaymentStep(stack, 'Payment', { table, deletionProtection: false })).toThrow(/deletionProtection/);
   });
 });

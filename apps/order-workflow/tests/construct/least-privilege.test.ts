@@ -1,0 +1,172 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+
+type Json = Record<string, unknown>;
+interface Resource {
+  Type: string;
+  Properties: Json;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** X-Ray actions a traced function's role gets; X-Ray has no resource-level permissions. */
+const XRAY_FUNCTION = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+/** What a state machine needs for log delivery (level ALL) and X-Ray: `*`-resource by AWS design. */
+const STATE_MACHINE_STAR_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:UpdateLogDelivery',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+];
+
+/** Per function (by POWERTOOLS_SERVICE_NAME): its table env var and the DynamoDB actions its adapter calls. */
+const FUNCTIONS: Record<string, { tableEnv: string; dynamodb: string[]; other?: Record<string, string> }> = {
+  inventory: { tableEnv: 'INVENTORY_TABLE_NAME', dynamodb: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  'inventory-api': { tableEnv: 'INVENTORY_TABLE_NAME', dynamodb: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  payment: { tableEnv: 'PAYMENT_TABLE_NAME', dynamodb: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  'order-status': { tableEnv: 'ORDERS_TABLE_NAME', dynamodb: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  // The API may also start executions, of the state machine its STATE_MACHINE_ARN names and no other.
+  'order-api': { tableEnv: 'ORDERS_TABLE_NAME', dynamodb: ['dynamodb:GetItem', 'dynamodb:PutItem'], other: { 'states:StartExecution': 'STATE_MACHINE_ARN' } },
+};
+
+const outdir = mkdtempSync(join(tmpdir(), 'order-flow-lp-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const app = buildApp({ outdir });
+const templates = new Map(
+  app.node.children.filter((c): c is Stack => Stack.isStack(c)).map((s) => [s.stackName, Template.fromStack(s).toJSON() as { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> }]),
+);
+
+/**
+ * Reduces a reference to the resource it points at, `<stack>/<logicalId>`, whether written as a
+ * Ref, a GetAtt (`.Arn`) or an import of another stack's export — so a table's name (env var)
+ * and its ARN (policy) compare equal across stacks. Anything else (`*`, a Join with a suffix
+ * such as `/index/*`) comes back as its JSON, which matches no resource.
+ */
+function target(stack: string, value: unknown): string {
+  if (value && typeof value === 'object') {
+    const v = value as Json;
+    if (typeof v.Ref === 'string') return `${stack}/${v.Ref}`;
+    if (Array.isArray(v['Fn::GetAtt']) && v['Fn::GetAtt'][1] === 'Arn') return `${stack}/${String(v['Fn::GetAtt'][0])}`;
+    if (typeof v['Fn::ImportValue'] === 'string') {
+      for (const [name, t] of templates) {
+        for (const out of Object.values(t.Outputs ?? {})) if (out.Export?.Name === v['Fn::ImportValue']) return target(name, out.Value);
+      }
+    }
+  }
+  return JSON.stringify(value);
+}
+
+const list = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+/** Every statement of every inline policy attached to `roleLogicalId`, and the role's managed policies. */
+function roleStatements(stack: string, roleLogicalId: string): { statements: Statement[]; managed: unknown[] } {
+  const t = templates.get(stack)!;
+  const statements = Object.values(t.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && list(r.Properties.Roles as unknown[]).some((ref) => target(stack, ref) === `${stack}/${roleLogicalId}`))
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  return { statements, managed: (t.Resources[roleLogicalId]!.Properties.ManagedPolicyArns as unknown[] | undefined) ?? [] };
+}
+
+const functions = [...templates].flatMap(([stack, t]) =>
+  Object.entries(t.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+    .map(([id, r]) => {
+      const vars = ((r.Properties.Environment as Json | undefined)?.Variables ?? {}) as Json;
+      const role = (r.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      return { stack, id, service: String(vars.POWERTOOLS_SERVICE_NAME), vars, ...roleStatements(stack, role) };
+    }),
+);
+
+describe('least privilege over the synthesized templates of buildApp()', () => {
+  it('knows every function of the app', () => {
+    expect(functions.map((f) => f.service).sort()).toEqual(Object.keys(FUNCTIONS).sort());
+  });
+
+  describe.each(Object.keys(FUNCTIONS))('function %s', (service) => {
+    const fn = functions.find((f) => f.service === service)!;
+    const spec = FUNCTIONS[service]!;
+
+    it('touches only its own table, and only with its adapter actions', () => {
+      const ownTable = target(fn.stack, fn.vars[spec.tableEnv]);
+      expect(ownTable).toMatch(/Table/);
+      const data = fn.statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
+      expect(data.length).toBeGreaterThan(0);
+      for (const s of data) {
+        expect(list(s.Action).every((a) => a.startsWith('dynamodb:'))).toBe(true);
+        expect(list(s.Resource).map((r) => target(fn.stack, r))).toEqual([ownTable]);
+      }
+      expect([...new Set(data.flatMap((s) => list(s.Action)))].sort()).toEqual(spec.dynamodb);
+    });
+
+    it('has no wildcard action and no *-resource besides X-Ray', () => {
+      for (const s of fn.statements) {
+        expect(s.Effect).toBe('Allow');
+        for (const action of list(s.Action)) expect(action).not.toMatch(/\*/);
+        if (list(s.Resource).includes('*')) expect(list(s.Action).sort()).toEqual(XRAY_FUNCTION);
+      }
+      expect(fn.statements.some((s) => list(s.Action).includes('xray:PutTraceSegments'))).toBe(true);
+    });
+
+    it('is allowed nothing else', () => {
+      const known = new Set([...spec.dynamodb, ...XRAY_FUNCTION, ...Object.keys(spec.other ?? {})]);
+      expect(fn.statements.flatMap((s) => list(s.Action)).filter((a) => !known.has(a))).toEqual([]);
+      for (const [action, env] of Object.entries(spec.other ?? {})) {
+        const granted = fn.statements.filter((s) => list(s.Action).includes(action));
+        expect(granted.flatMap((s) => list(s.Resource)).map((r) => target(fn.stack, r))).toEqual([target(fn.stack, fn.vars[env])]);
+      }
+      // Only the basic logs policy (CloudWatch Logs writes), no broad managed policy.
+      expect(fn.managed.map((m) => JSON.stringify(m))).toEqual([expect.stringContaining('service-role/AWSLambdaBasicExecutionRole')]);
+    });
+  });
+
+  describe('state machine role', () => {
+    const [stack, t] = [...templates].find(([, tpl]) => Object.values(tpl.Resources).some((r) => r.Type === 'AWS::StepFunctions::StateMachine'))!;
+    const sm = Object.values(t.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+    const role = (sm.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const { statements, managed } = roleStatements(stack, role);
+    const stepAliases = [...templates].flatMap(([name, tpl]) =>
+      Object.entries(tpl.Resources)
+        .filter(([, r]) => r.Type === 'AWS::Lambda::Alias')
+        .map(([id]) => `${name}/${id}`),
+    );
+    const bus = Object.entries(t.Resources).find(([, r]) => r.Type === 'AWS::Events::EventBus')![0];
+
+    it('may invoke only the three step aliases', () => {
+      expect(stepAliases).toHaveLength(3);
+      const invoke = statements.filter((s) => list(s.Action).some((a) => a.startsWith('lambda:')));
+      for (const s of invoke) expect(list(s.Action)).toEqual(['lambda:InvokeFunction']);
+      expect(invoke.flatMap((s) => list(s.Resource)).map((r) => target(stack, r)).sort()).toEqual(stepAliases.sort());
+    });
+
+    it('may put events only on the app bus', () => {
+      const put = statements.filter((s) => list(s.Action).some((a) => a.startsWith('events:')));
+      expect(put.flatMap((s) => list(s.Action))).toEqual(['events:PutEvents']);
+      expect(put.flatMap((s) => list(s.Resource)).map((r) => target(stack, r))).toEqual([`${stack}/${bus}`]);
+    });
+
+    it('uses *-resources only for the log-delivery and X-Ray actions', () => {
+      const star = statements.filter((s) => list(s.Resource).includes('*'));
+      expect(star.flatMap((s) => list(s.Action)).sort()).toEqual(STATE_MACHINE_STAR_ACTIONS);
+      for (const s of statements) for (const action of list(s.Action)) expect(action).not.toMatch(/\*/);
+      const known = new Set(['lambda:InvokeFunction', 'events:PutEvents', ...STATE_MACHINE_STAR_ACTIONS]);
+      expect(statements.flatMap((s) => list(s.Action)).filter((a) => !known.has(a))).toEqual([]);
+      expect(managed).toEqual([]);
+    });
+  });
+});
