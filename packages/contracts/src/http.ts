@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from './zod.js';
 import { toIssues, type ValidationIssue } from './validation.js';
 
 /** Largest request body the Order Flow APIs accept. */
@@ -38,7 +38,7 @@ export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Json
  * wrong content type -> 415, over {@link MAX_BODY_BYTES} -> 413, not JSON -> 400 `InvalidJson`,
  * schema violations -> 400 `<errorName>` with every offending field and rule.
  */
-export function parseJsonBody<S extends z.ZodType>(
+export function parseJsonBody<S extends z.core.$ZodType>(
   request: HttpRequestLike,
   schema: S,
   errorName: string,
@@ -59,7 +59,7 @@ export function parseJsonBody<S extends z.ZodType>(
   } catch (error) {
     return fail(400, { error: 'InvalidJson', message: `body is not valid JSON: ${(error as Error).message}` });
   }
-  const result = schema.safeParse(parsed);
+  const result = z.safeParse(schema, parsed);
   if (!result.success) {
     const issues = toIssues(result.error);
     return fail(400, { error: errorName, message: issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; '), issues });

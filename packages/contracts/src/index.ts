@@ -8,3 +8,4 @@ export * from './status.js';
 export * from './steps.js';
 export * from './validation.js';
 export * from './http.js';
+export * from './card-data.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from './zod.js';
 import { IdSchema } from './ids.js';
 import { CurrencySchema, OrderItemsSchema, PaymentTokenSchema, PricedLineSchema } from './order.js';
 import { FailureReason, OrderStatus } from './status.js';
@@ -26,7 +26,7 @@ export type InventoryInput = z.infer<typeof InventoryInputSchema>;
 export const ReservationSchema = z.object({
   orderId: IdSchema,
   lines: z.array(PricedLineSchema),
-  total: z.number().int().min(0),
+  total: z.number().check(z.int(), z.minimum(0)),
 });
 export type Reservation = z.infer<typeof ReservationSchema>;
 
@@ -41,7 +41,7 @@ export type ReleaseResult = z.infer<typeof ReleaseResultSchema>;
 export const ChargeInputSchema = z.strictObject({
   action: z.literal('charge'),
   orderId: IdSchema,
-  amount: z.number().int('must be a whole number of minor units').min(1, 'must be at least 1'),
+  amount: z.number().check(z.int('must be a whole number of minor units'), z.minimum(1, 'must be at least 1')),
   currency: CurrencySchema,
   token: PaymentTokenSchema,
 });
@@ -59,7 +59,7 @@ export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 export const ChargeResultSchema = z.object({
   orderId: IdSchema,
   paymentId: z.string(),
-  amount: z.number().int(),
+  amount: z.number().check(z.int()),
   currency: CurrencySchema,
   status: z.literal(PaymentStatus.CAPTURED),
 });
@@ -85,9 +85,9 @@ export const ConfirmOrderInputSchema = z.strictObject({
   action: z.literal('confirm'),
   orderId: IdSchema,
   lines: z.array(PricedLineSchema),
-  total: z.number().int().min(0),
-  paymentId: z.string().min(1),
-  causedBy: z.string().min(1).max(80),
+  total: z.number().check(z.int(), z.minimum(0)),
+  paymentId: z.string().check(z.minLength(1)),
+  causedBy: z.string().check(z.minLength(1), z.maxLength(80)),
 });
 export type ConfirmOrderInput = z.infer<typeof ConfirmOrderInputSchema>;
 
@@ -95,9 +95,9 @@ export const FailOrderInputSchema = z.strictObject({
   action: z.literal('fail'),
   orderId: IdSchema,
   reason: z.enum(FailureReason),
-  causedBy: z.string().min(1).max(80),
+  causedBy: z.string().check(z.minLength(1), z.maxLength(80)),
   /** The Step Functions error that led here (`{ Error, Cause }`), kept in the history. */
-  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
 });
 export type FailOrderInput = z.infer<typeof FailOrderInputSchema>;
 
@@ -112,8 +112,8 @@ export const HistoryEntrySchema = z.object({
   status: z.enum(OrderStatus),
   at: z.string(),
   causedBy: z.string(),
-  reason: z.enum(FailureReason).optional(),
-  detail: z.string().optional(),
+  reason: z.optional(z.enum(FailureReason)),
+  detail: z.optional(z.string()),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
@@ -126,10 +126,10 @@ export const OrderRecordSchema = z.object({
   /** The token only: card numbers never reach the table. */
   paymentToken: PaymentTokenSchema,
   status: z.enum(OrderStatus),
-  reason: z.enum(FailureReason).optional(),
-  lines: z.array(PricedLineSchema).optional(),
-  total: z.number().int().optional(),
-  paymentId: z.string().optional(),
+  reason: z.optional(z.enum(FailureReason)),
+  lines: z.optional(z.array(PricedLineSchema)),
+  total: z.optional(z.number().check(z.int())),
+  paymentId: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
   history: z.array(HistoryEntrySchema),

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from './zod.js';
 import { ErrorName } from './status.js';
 
 /** One offending field: `path` in dot form (`items.0.quantity`) and the rule it broke. */
@@ -24,7 +24,7 @@ export class ValidationError extends Error {
  * Flattens zod issues into `{ path, message }` pairs with dot paths. An unexpected field becomes
  * one issue per field, at that field's own path (`items.0.unitPrice: is not allowed here`).
  */
-export function toIssues(error: z.ZodError): ValidationIssue[] {
+export function toIssues(error: z.core.$ZodError): ValidationIssue[] {
   return error.issues.flatMap((issue) => {
     const base = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
@@ -38,12 +38,12 @@ export function toIssues(error: z.ZodError): ValidationIssue[] {
  * Parses `input` with `schema`, or throws a {@link ValidationError} listing every offending field.
  * @example const event = parseOrThrow(ReserveInputSchema, raw); // throws InvalidInput: "items.0.quantity: must be at least 1"
  */
-export function parseOrThrow<S extends z.ZodType>(
+export function parseOrThrow<S extends z.core.$ZodType>(
   schema: S,
   input: unknown,
   errorName: ValidationError['name'] = ErrorName.InvalidInput,
 ): z.infer<S> {
-  const result = schema.safeParse(input);
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   throw new ValidationError(errorName, toIssues(result.error));
 }

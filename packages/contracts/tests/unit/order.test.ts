@@ -78,3 +78,18 @@ describe('parseJsonBody', () => {
     expect(parseJsonBody(req(JSON.stringify(valid), 'application/json; charset=utf-8'), OrderRequestSchema, 'InvalidOrder')).toEqual({ ok: true, value: valid });
   });
 });
+
+describe('card numbers inside ids and tokens', () => {
+  it.each([
+    ['orderId', { orderId: 'ord_4242424242424242' }, 'orderId'],
+    ['customerId', { customerId: 'cus-5555-5555-5555-4444' }, 'customerId'],
+    ['sku', { items: [{ sku: 'SKU_4000056655665556', quantity: 1 }] }, 'items.0.sku'],
+    ['token', { payment: { token: 'tok_4242424242424242' } }, 'payment.token'],
+  ])('rejects a card number hidden in %s', (_field, patch, path) => {
+    expect(issuesOf({ ...valid, ...patch })).toContainEqual({ path, message: expect.stringContaining('card number') });
+  });
+
+  it('keeps ids with timestamps or short numbers valid', () => {
+    expect(() => parseOrThrow(OrderRequestSchema, { ...valid, orderId: 'ord_1795656897786_42', customerId: 'cus_1234567890123' })).not.toThrow();
+  });
+});
