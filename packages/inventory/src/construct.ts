@@ -197,7 +197,7 @@ export class InventoryStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.reservation',
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
     task.addRetry({
       errors: [ErrorName.InventoryContention],
       interval: Duration.seconds(1),
@@ -228,7 +228,8 @@ export class InventoryStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.release',
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    // No Lambda-platform retrier here: the catch-all below (10 attempts) covers throttling and
+    // crashes too, and a narrower retrier listed first would match first and give up sooner.
     task.addRetry({
       errors: [sfn.Errors.ALL],
       interval: Duration.seconds(1),

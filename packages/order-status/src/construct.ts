@@ -213,7 +213,7 @@ export class OrderStatusStep extends Construct {
       // out changes nothing on AWS, but aws-local-stepfunctions 3.0 treats an explicit '$' as a
       // key named "$" and the accepted order would never reach the next state locally.
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
     return task;
   }
 
@@ -248,7 +248,7 @@ export class OrderStatusStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.confirmation',
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
     task.addRetry({
       errors: [sfn.Errors.TIMEOUT],
       interval: Duration.seconds(1),
@@ -288,7 +288,8 @@ export class OrderStatusStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.failure',
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    // No Lambda-platform retrier here: the catch-all below (10 attempts) covers throttling and
+    // crashes too, and a narrower retrier listed first would match first and give up sooner.
     task.addRetry({
       errors: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition],
       maxAttempts: 0,

@@ -197,7 +197,7 @@ export class PaymentStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.payment',
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
     task.addRetry({
       errors: [ErrorName.PaymentGatewayUnavailable],
       interval: options.retry?.interval ?? Duration.seconds(1),
@@ -229,7 +229,8 @@ export class PaymentStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.refund',
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    // No Lambda-platform retrier here: the catch-all below (10 attempts) covers throttling and
+    // crashes too, and a narrower retrier listed first would match first and give up sooner.
     task.addRetry({
       errors: [sfn.Errors.ALL],
       interval: Duration.seconds(1),

@@ -105,6 +105,10 @@ describe('OrderWorkflowStack', () => {
     for (const name of ['ReleaseAfterDecline', 'RefundAfterConfirmError', 'MarkOutOfStock', 'MarkConfirmError']) {
       const all = states[name]!.Retry!.find((r) => r.ErrorEquals.includes('States.ALL'));
       expect(all, name).toBeDefined();
+      // Retriers are matched in order: a narrower one for Lambda crashes/throttling listed first
+      // would give up before the catch-all does (found by tests/reliability).
+      const first = states[name]!.Retry!.find((r) => r.ErrorEquals.some((e) => ['States.ALL', 'Runtime.ExitError'].includes(e)));
+      expect(first!.ErrorEquals, name).toEqual(['States.ALL']);
       expect(all!.MaxAttempts).toBeGreaterThanOrEqual(5);
     }
   });

@@ -175,7 +175,7 @@ describe('OrderStatusStep tasks', () => {
     ErrorEquals: ['Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout'],
     IntervalSeconds: 1,
     BackoffRate: 2,
-    MaxAttempts: 3,
+    MaxAttempts: 5,
     JitterStrategy: 'FULL',
   };
 
@@ -257,7 +257,7 @@ describe('OrderStatusStep tasks', () => {
     expect(json.ResultPath).toBe('$.failure');
     expect(json.Retry).toEqual([
       SERVICE_RETRY,
-      PLATFORM_RETRY,
+      // No platform retrier on a compensation: the catch-all (10 attempts) must see those errors.
       { ErrorEquals: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition], MaxAttempts: 0 },
       { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 10, JitterStrategy: 'FULL', MaxDelaySeconds: 30 },
     ]);
