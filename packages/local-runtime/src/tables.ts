@@ -39,11 +39,17 @@ export function toCreateTableInput(tableName: string, properties: Props): Create
   return input;
 }
 
-/** Creates one table in DynamoDB Local; the error names the table and its logical id. */
-export async function createTable(client: DynamoDBClient, input: CreateTableCommandInput, label: string): Promise<void> {
+/**
+ * Creates one table in DynamoDB Local; the error names the table and its logical id.
+ *
+ * @param ifAbsent keep a table that already exists (`ResourceInUseException`), as a runtime that
+ *   persists its data finds its tables again on restart
+ */
+export async function createTable(client: DynamoDBClient, input: CreateTableCommandInput, label: string, ifAbsent = false): Promise<void> {
   try {
     await client.send(new CreateTableCommand(input));
   } catch (error) {
+    if (ifAbsent && (error as Error).name === 'ResourceInUseException') return;
     throw new Error(`Could not create table ${input.TableName} (${label}) in DynamoDB Local: ${(error as Error).message}`, { cause: error });
   }
 }

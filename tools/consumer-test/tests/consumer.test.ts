@@ -1,13 +1,22 @@
 /**
  * Reuse proof, outside the workspace: the published packages are packed exactly as they would be
- * uploaded, installed with npm into a scratch app in the OS temp dir (no workspace links, no
- * access to our sources), composed into a workflow of the consumer's own ("charge first, then
- * hold stock"), synthesized and run on the packed local runtime with real DynamoDB Local.
+ * uploaded, published with `npm publish` to a real registry on localhost (Verdaccio, started by
+ * this test with its storage in the scratch directory), and installed from it with
+ * `npm install @order-flow/... --registry <local>` into a scratch app in the OS temp dir: no
+ * workspace links, no `file:` specs, no overrides. The steps' own dependency on
+ * `@order-flow/contracts@0.1.0` resolves from the registry exactly as it would from npmjs. The app
+ * composes a workflow of the consumer's own ("charge first, then hold stock"), synthesizes it and
+ * runs it on the published local runtime with real DynamoDB Local.
+ *
+ * The registry serves `@order-flow/*` from its own storage only and proxies everything else to
+ * the npm registry, so the whole tree comes through one URL (asserted on package-lock.json).
  *
  * Needs built packages (`pnpm build`; the root `pnpm test` builds first), Java 17+ and the npm
- * registry. Set KEEP_CONSUMER_SCRATCH=1 to keep the scratch directory for a look.
+ * registry. Set KEEP_CONSUMER_SCRATCH=1 to keep the scratch directory (registry storage included)
+ * for a look.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -15,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, packPackage, type PackedPackage } from '../../scripts/check-packages.ts';
+import { npmRegistry, publishTarball, startLocalRegistry, type LocalRegistry } from './local-registry.ts';
 
 const run = promisify(execFile);
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -38,6 +48,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
 }
 
+interface PackageLock {
+  packages: Record<string, { version?: string; resolved?: string; integrity?: string; link?: boolean; inBundle?: boolean; dependencies?: Record<string, string> }>;
+}
+
 interface RunSummary {
   status: string;
   error?: string;
@@ -50,7 +64,10 @@ describe('published packages, reused outside the workspace', () => {
   let scratch: string;
   let app: string;
   let packed: PackedPackage[];
+  let registry: LocalRegistry | undefined;
   let npmStderr: string;
+
+  const readLock = () => JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as PackageLock;
 
   const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -67,24 +84,16 @@ describe('published packages, reused outside the workspace', () => {
     app = join(scratch, 'app');
     mkdirSync(app, { recursive: true });
 
-    packed = await timed('pack', () => Promise.all(PACKAGES.map((dir) => packPackage(join(REPO_ROOT, 'packages', dir), tarballs))));
-    const fileSpecs = Object.fromEntries(packed.map((pkg) => [pkg.name, `file:${relative(app, pkg.tarball)}`]));
-    writeFileSync(
-      join(app, 'package.json'),
-      JSON.stringify(
-        {
-          name: 'hold-stock-app',
-          private: true,
-          type: 'module',
-          dependencies: { ...fileSpecs, ...THIRD_PARTY },
-          // The steps depend on `@order-flow/contracts@0.1.0`, which is on no registry here: point
-          // that dependency at the packed tarball too (`$name` = the root dependency's spec).
-          overrides: { '@order-flow/contracts': '$@order-flow/contracts' },
-        },
-        null,
-        2,
-      ),
-    );
+    const started = await Promise.all([
+      timed('pack', () => Promise.all(PACKAGES.map((dir) => packPackage(join(REPO_ROOT, 'packages', dir), tarballs)))),
+      timed('registry start', async () => startLocalRegistry(join(scratch, 'registry'), await npmRegistry(cleanEnv(), scratch))),
+    ]);
+    packed = started[0];
+    const local = (registry = started[1]);
+    await timed('publish', () => Promise.all(packed.map((pkg) => publishTarball(local, pkg.tarball, cleanEnv()))));
+
+    // A plain npm project: only third-party pins; the @order-flow packages are added by name below.
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'hold-stock-app', private: true, type: 'module', dependencies: THIRD_PARTY }, null, 2));
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
@@ -107,16 +116,25 @@ describe('published packages, reused outside the workspace', () => {
     copyFileSync(join(fixtures, 'run.mjs'), join(app, 'run.mjs'));
 
     const install = await timed('npm install', () =>
-      run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=warn'], { cwd: app, env: cleanEnv(), maxBuffer: 16 * 1024 * 1024 }),
+      run(
+        'npm',
+        [
+          'install',
+          ...packed.map((pkg) => `${pkg.name}@${pkg.version}`),
+          ...['--registry', local.url, '--userconfig', local.npmrc, '--no-audit', '--no-fund', '--loglevel=warn'],
+        ],
+        { cwd: app, env: cleanEnv(), maxBuffer: 16 * 1024 * 1024 },
+      ),
     );
     npmStderr = install.stderr;
     // Node 24 runs app.ts directly (type stripping), like `tsx app.ts` would.
     await timed('synth', () => run(process.execPath, ['app.ts', 'cdk.out'], { cwd: app, env: cleanEnv() }));
   });
 
-  afterAll(() => {
+  afterAll(async () => {
+    await timed('registry stop', async () => registry?.stop());
+    if (scratch && !process.env.KEEP_CONSUMER_SCRATCH) await timed('cleanup', () => Promise.resolve(rmSync(scratch, { recursive: true, force: true })));
     console.log(`consumer test timings (ms): ${JSON.stringify(timings)}${scratch ? `; scratch ${scratch}` : ''}`);
-    if (scratch && !process.env.KEEP_CONSUMER_SCRATCH) rmSync(scratch, { recursive: true, force: true });
   });
 
   it('installs real copies of the tarballs, never links into the repository', () => {
@@ -127,17 +145,44 @@ describe('published packages, reused outside the workspace', () => {
       expect(realpathSync(installed).startsWith(REPO_ROOT + sep) || realpathSync(installed) === REPO_ROOT).toBe(false);
       expect(existsSync(join(installed, 'src')), `${pkg.name} ships src/`).toBe(false);
     }
-    // One contracts, from the tarball, shared by every step (no nested copy from elsewhere).
-    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+    // One contracts, from the local registry, shared by every step (no nested copy from elsewhere).
+    const lock = readLock();
     const contracts = Object.entries(lock.packages).filter(([path]) => path.endsWith('node_modules/@order-flow/contracts'));
     expect(contracts.map(([path]) => path)).toEqual(['node_modules/@order-flow/contracts']);
-    expect(contracts[0]![1].resolved).toMatch(/^file:.*order-flow-contracts-0\.1\.0\.tgz$/);
+    expect(contracts[0]![1].resolved).toBe(`${registry!.url}@order-flow/contracts/-/contracts-0.1.0.tgz`);
     // The bundles ship inside the packages: the consumer needs no bundler.
     for (const step of ['inventory', 'payment', 'order-status']) {
       expect(existsSync(join(app, 'node_modules', '@order-flow', step, 'dist', 'lambda', 'index.mjs'))).toBe(true);
     }
     // Peers are declared so that this install is clean.
     expect(npmStderr).not.toMatch(/ERESOLVE|peer dep|EBADENGINE/i);
+  });
+
+  it('installed every package through the local registry: the published bytes, plain registry specs', () => {
+    const lock = readLock();
+    for (const pkg of packed) {
+      const entry = lock.packages[`node_modules/${pkg.name}`];
+      const [scope, name] = pkg.name.split('/') as [string, string];
+      expect(entry?.version).toBe(pkg.version);
+      expect(entry?.resolved).toBe(`${registry!.url}${scope}/${name}/-/${name}-${pkg.version}.tgz`);
+      // What npm installed is the tarball we packed, byte for byte.
+      expect(entry?.integrity).toBe(`sha512-${createHash('sha512').update(readFileSync(pkg.tarball)).digest('base64')}`);
+    }
+    // The steps ask for contracts by registry version, as they do on npmjs (pnpm pack rewrote workspace:*).
+    for (const step of ['inventory', 'payment', 'order-status']) {
+      expect(lock.packages[`node_modules/@order-flow/${step}`]?.dependencies?.['@order-flow/contracts']).toBe('0.1.0');
+    }
+    // Third-party packages came through the same URL (the uplink proxy): one registry for the whole
+    // tree. Bundled dependencies (aws-cdk-lib's) ship inside their parent's tarball and have no URL.
+    const elsewhere = Object.entries(lock.packages)
+      .filter(([path, entry]) => path !== '' && !entry.link && !entry.inBundle && !entry.resolved?.startsWith(registry!.url))
+      .map(([path, entry]) => `${path} <- ${entry.resolved ?? '(none)'}`);
+    expect(elsewhere).toEqual([]);
+    // Nothing steered the resolution: no overrides, no file:/link: specs in the consumer's manifest.
+    const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; overrides?: unknown };
+    expect(manifest.overrides).toBeUndefined();
+    expect(Object.values(manifest.dependencies).filter((spec) => /^(?:file|link|workspace|git|https?):/.test(spec))).toEqual([]);
+    expect(Object.keys(manifest.dependencies)).toEqual(expect.arrayContaining(packed.map((pkg) => pkg.name)));
   });
 
   it('type-checks the consumer app against the packed declarations', async () => {
