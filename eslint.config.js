@@ -60,7 +60,7 @@ function boundaries() {
     ),
     ...steps.map((step) =>
       restrict([`packages/${step}/src/handler.ts`, `packages/${step}/src/domain/**/*.ts`, `packages/${step}/src/adapters/**/*.ts`],
-        ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', `@order-flow/${step}`, '../index.js', './index.js', '../construct.js', './construct.js'],
+        ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '@order-flow/construct-kit', `@order-flow/${step}`, '../index.js', './index.js', '../construct.js', './construct.js'],
         'Lambda code must not import CDK or the package root (it would drag aws-cdk-lib into the bundle).'),
     ),
   ];

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -7,8 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { acknowledgeSynchronousFunction, FUNCTION_DEFAULTS, FUNCTION_RUNTIME, INVOKED_BY_API_GATEWAY, INVOKED_BY_STEP_FUNCTIONS, shippedBundle } from '@order-flow/construct-kit';
 import { ErrorName, LAMBDA_TRANSIENT_ERRORS } from '@order-flow/contracts';
-import { API_BUNDLE_DIR, resolveBundleDir } from './bundle.js';
+import { API_BUNDLE_DIR, DEFAULT_BUNDLE_DIR } from './bundle.js';
 import { INVENTORY_TABLE_NAME_ENV } from './lambda-env.js';
 
 /** Environment variable both inventory functions read their table name from. */
@@ -157,15 +158,13 @@ export class InventoryStep extends Construct {
     this.tracing = props.functionProps?.tracing ?? lambda.Tracing.ACTIVE;
 
     this.function = new lambda.Function(this, 'Function', {
-      memorySize: props.functionProps?.memorySize ?? 256,
-      timeout: props.functionProps?.timeout ?? Duration.seconds(10),
+      ...FUNCTION_DEFAULTS,
+      ...(props.functionProps?.memorySize !== undefined && { memorySize: props.functionProps.memorySize }),
+      ...(props.functionProps?.timeout !== undefined && { timeout: props.functionProps.timeout }),
       tracing: this.tracing,
       // Values the construct must own come last so user props cannot break the wiring.
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: props.code ?? lambda.Code.fromAsset(resolveBundleDir()),
-      loggingFormat: lambda.LoggingFormat.JSON,
+      ...FUNCTION_RUNTIME,
+      code: props.code ?? lambda.Code.fromAsset(shippedBundle(DEFAULT_BUNDLE_DIR, '@order-flow/inventory')),
       environment: {
         [INVENTORY_TABLE_NAME_ENV]: this.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'inventory',
@@ -173,7 +172,7 @@ export class InventoryStep extends Construct {
     });
     this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
     this.table.grant(this.function, ...HANDLER_ACTIONS);
-    acknowledgeSynchronousFunction(this.function, 'Step Functions invokes it synchronously (lambda:invoke, RequestResponse): a failure returns to the task, whose Retry/Catch handle it');
+    acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
   }
 
   /**
@@ -272,21 +271,17 @@ export class InventoryStep extends Construct {
 
   private createApiFunction(): lambda.Function {
     const fn = new lambda.Function(this, 'ApiFunction', {
-      memorySize: 256,
-      timeout: Duration.seconds(10),
+      ...FUNCTION_DEFAULTS,
       tracing: this.tracing,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(resolveBundleDir(API_BUNDLE_DIR)),
-      loggingFormat: lambda.LoggingFormat.JSON,
+      ...FUNCTION_RUNTIME,
+      code: lambda.Code.fromAsset(shippedBundle(API_BUNDLE_DIR, '@order-flow/inventory')),
       environment: {
         [INVENTORY_TABLE_NAME_ENV]: this.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'inventory-api',
       },
     });
     this.table.grant(fn, ...API_ACTIONS);
-    acknowledgeSynchronousFunction(fn, 'API Gateway invokes it synchronously (HTTP API proxy integration): a failure is the HTTP response the caller sees');
+    acknowledgeSynchronousFunction(fn, INVOKED_BY_API_GATEWAY);
     return fn;
   }
 
@@ -299,27 +294,4 @@ export class InventoryStep extends Construct {
   public grantWriteStock(grantee: iam.IGrantable): iam.Grant {
     return this.table.grant(grantee, 'dynamodb:PutItem');
   }
-}
-
-/**
- * cdk-nag acknowledgments every inventory function shares, each a deliberate choice:
- * - no DLQ / on-failure destination: those apply to asynchronous invokes only;
- * - AWSLambdaBasicExecutionRole: the managed policy only lets the function write its own
- *   CloudWatch logs (CreateLogGroup/CreateLogStream/PutLogEvents);
- * - `Resource::*`: the X-Ray statement (PutTraceSegments/PutTelemetryRecords), which supports no
- *   resource-level permissions. Data access is scoped to the table by `grant()`.
- */
-function acknowledgeSynchronousFunction(fn: lambda.Function, invokedBy: string): void {
-  Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: `Serverless-LambdaDLQ: ${invokedBy}; DLQs apply to asynchronous invokes only` });
-  if (!fn.role) return;
-  Validations.of(fn.role).acknowledge(
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'AwsSolutions-IAM4: AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch log streams',
-    },
-    {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'AwsSolutions-IAM5: the only *-resource statement is X-Ray xray:PutTraceSegments/PutTelemetryRecords (active tracing), which has no resource-level permissions',
-    },
-  );
 }

@@ -1,7 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -12,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { acknowledgeSynchronousFunction, FUNCTION_DEFAULTS, FUNCTION_RUNTIME, INVOKED_BY_API_GATEWAY, shippedBundle } from '@order-flow/construct-kit';
 import { ORDERS_TABLE_ENV, SERVICE_NAME, STATE_MACHINE_ARN_ENV } from './config.js';
 
 /** JWT authorization of {@link OrderApiProps.authorization}. */
@@ -105,15 +102,10 @@ export class OrderApi extends Construct {
 
     // Defaults, then the user's overrides, then what the construct must own.
     this.function = new lambda.Function(this, 'Function', {
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(10),
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
+      ...FUNCTION_DEFAULTS,
       ...props.functionProps,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(lambdaBundleDir()),
+      ...FUNCTION_RUNTIME,
+      code: lambda.Code.fromAsset(shippedBundle(new URL('../dist/lambda', import.meta.url), '@order-flow/order-api')),
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...props.functionProps?.environment,
@@ -133,7 +125,7 @@ export class OrderApi extends Construct {
     });
     props.ordersTable.encryptionKey?.grantEncryptDecrypt(this.function);
     props.stateMachine.grantStartExecution(this.function);
-    acknowledgeNagFindings(this.function);
+    acknowledgeSynchronousFunction(this.function, INVOKED_BY_API_GATEWAY);
 
     const authorization = props.authorization ?? 'iam';
     this.authorization = authorization === 'iam' ? 'iam' : 'jwt';
@@ -199,43 +191,4 @@ export class OrderApi extends Construct {
       resourceArns: this.routes.map((route) => route.routeArn),
     });
   }
-}
-
-/** The prebuilt handler bundle: `dist/lambda` of this package, from src/ and from dist/ alike. */
-function lambdaBundleDir(): string {
-  const dir = fileURLToPath(new URL('../dist/lambda', import.meta.url));
-  if (!existsSync(join(dir, 'index.mjs'))) {
-    throw new Error(
-      `The Order API Lambda bundle is missing (${dir}). Run \`pnpm build\` in packages/order-api ` +
-        '(or `pnpm nx build @order-flow/order-api`) before synthesizing.',
-    );
-  }
-  return dir;
-}
-
-/**
- * cdk-nag acknowledgments of the function, each a deliberate choice:
- * - no DLQ / on-failure destination: API Gateway invokes it synchronously, so a failure returns to
- *   the caller (HTTP API proxy integration; a failure is the HTTP response the caller sees); DLQs apply to asynchronous invokes only;
- * - AWSLambdaBasicExecutionRole: the managed policy only lets the function write its own
- *   CloudWatch logs (CreateLogGroup/CreateLogStream/PutLogEvents);
- * - `Resource::*`: the X-Ray statement (PutTraceSegments/PutTelemetryRecords), which supports no
- *   resource-level permissions. Data access is scoped to the table.
- */
-function acknowledgeNagFindings(fn: lambda.Function): void {
-  Validations.of(fn).acknowledge({
-    id: 'Serverless-LambdaDLQ',
-    reason: 'Serverless-LambdaDLQ: API Gateway invokes the function synchronously (HTTP API proxy integration; a failure is the HTTP response the caller sees); DLQs and on-failure destinations apply to asynchronous invokes only',
-  });
-  if (!fn.role) return;
-  Validations.of(fn.role).acknowledge(
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'AwsSolutions-IAM4: AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch log streams',
-    },
-    {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'AwsSolutions-IAM5: the only *-resource statement is X-Ray xray:PutTraceSegments/PutTelemetryRecords (active tracing), which has no resource-level permissions',
-    },
-  );
 }

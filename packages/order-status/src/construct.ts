@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { ErrorName, LAMBDA_TRANSIENT_ERRORS, type FailureReason } from '@order-flow/contracts';
 import { Construct } from 'constructs';
+import { acknowledgeSynchronousFunction, FUNCTION_DEFAULTS, FUNCTION_RUNTIME, INVOKED_BY_STEP_FUNCTIONS, shippedBundle } from '@order-flow/construct-kit';
 import { BY_CUSTOMER_INDEX, ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
 
 /** Properties of {@link OrderStatusStep}. */
@@ -158,15 +156,10 @@ export class OrderStatusStep extends Construct {
 
     // Defaults, then the user's overrides, then what the construct must own.
     this.function = new lambda.Function(this, 'Function', {
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(10),
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
+      ...FUNCTION_DEFAULTS,
       ...props.functionProps,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: props.code ?? lambda.Code.fromAsset(lambdaBundleDir()),
+      ...FUNCTION_RUNTIME,
+      code: props.code ?? lambda.Code.fromAsset(shippedBundle(new URL('../dist/lambda', import.meta.url), '@order-flow/order-status')),
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...props.functionProps?.environment,
@@ -184,7 +177,7 @@ export class OrderStatusStep extends Construct {
       resourceArns: [this.table.tableArn],
     });
     this.table.encryptionKey?.grantEncryptDecrypt(this.function);
-    acknowledgeNagFindings(this.function);
+    acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
   }
 
   /**
@@ -316,42 +309,4 @@ export class OrderStatusStep extends Construct {
     this.table.encryptionKey?.grantEncryptDecrypt(grantee);
     return this.table.grant(grantee, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
   }
-}
-
-/** The prebuilt handler bundle; resolves the same from `src/` (tests) and `dist/` (published). */
-function lambdaBundleDir(): string {
-  const dir = fileURLToPath(new URL('../dist/lambda', import.meta.url));
-  if (!existsSync(join(dir, 'index.mjs'))) {
-    throw new Error(
-      `The order-status Lambda bundle is missing (${dir}/index.mjs). Run \`pnpm build\` in packages/order-status first.`,
-    );
-  }
-  return dir;
-}
-
-/**
- * cdk-nag acknowledgments of the function, each a deliberate choice:
- * - no DLQ / on-failure destination: Step Functions invokes it synchronously, so a failure returns to
- *   the caller (lambda:invoke RequestResponse; the task Retry/Catch handles a failure); DLQs apply to asynchronous invokes only;
- * - AWSLambdaBasicExecutionRole: the managed policy only lets the function write its own
- *   CloudWatch logs (CreateLogGroup/CreateLogStream/PutLogEvents);
- * - `Resource::*`: the X-Ray statement (PutTraceSegments/PutTelemetryRecords), which supports no
- *   resource-level permissions. Data access is scoped to the table.
- */
-function acknowledgeNagFindings(fn: lambda.Function): void {
-  Validations.of(fn).acknowledge({
-    id: 'Serverless-LambdaDLQ',
-    reason: 'Serverless-LambdaDLQ: Step Functions invokes the function synchronously (lambda:invoke RequestResponse; the task Retry/Catch handles a failure); DLQs and on-failure destinations apply to asynchronous invokes only',
-  });
-  if (!fn.role) return;
-  Validations.of(fn.role).acknowledge(
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'AwsSolutions-IAM4: AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch log streams',
-    },
-    {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'AwsSolutions-IAM5: the only *-resource statement is X-Ray xray:PutTraceSegments/PutTelemetryRecords (active tracing), which has no resource-level permissions',
-    },
-  );
 }

@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { acknowledgeSynchronousFunction, FUNCTION_DEFAULTS, FUNCTION_RUNTIME, INVOKED_BY_STEP_FUNCTIONS, shippedBundle } from '@order-flow/construct-kit';
 import { ErrorName, LAMBDA_TRANSIENT_ERRORS } from '@order-flow/contracts';
 import { PAYMENT_GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV } from './env.js';
 
@@ -144,15 +142,10 @@ export class PaymentStep extends Construct {
 
     const user = props.functionProps ?? {};
     this.function = new lambda.Function(this, 'Function', {
-      memorySize: 256,
-      timeout: Duration.seconds(10),
-      architecture: lambda.Architecture.ARM_64,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
+      ...FUNCTION_DEFAULTS,
       ...user,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      handler: 'index.handler',
-      code: props.code ?? lambda.Code.fromAsset(bundleDir()),
+      ...FUNCTION_RUNTIME,
+      code: props.code ?? lambda.Code.fromAsset(shippedBundle(new URL('../dist/lambda', import.meta.url), '@order-flow/payment')),
       environment: {
         POWERTOOLS_SERVICE_NAME: 'payment',
         ...user.environment,
@@ -163,7 +156,7 @@ export class PaymentStep extends Construct {
     this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
     // Exactly the calls the store and the simulated gateway make.
     this.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    acknowledgeNagFindings(this.function);
+    acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
   }
 
   /** Lets `grantee` invoke the payment function. */
@@ -241,43 +234,4 @@ export class PaymentStep extends Construct {
     });
     return task;
   }
-}
-
-/** The prebuilt handler bundle shipped in the package (`dist/lambda/index.mjs`). */
-function bundleDir(): string {
-  const dir = fileURLToPath(new URL('../dist/lambda', import.meta.url));
-  if (!existsSync(join(dir, 'index.mjs'))) {
-    throw new Error(
-      `PaymentStep: the Lambda bundle is missing at ${dir}. Run \`pnpm build\` in @order-flow/payment ` +
-        '(or `pnpm nx run payment:build`) before synthesizing.',
-    );
-  }
-  return dir;
-}
-
-/**
- * cdk-nag acknowledgments of the function, each a deliberate choice:
- * - no DLQ / on-failure destination: Step Functions invokes it synchronously, so a failure returns to
- *   the caller (lambda:invoke RequestResponse; the task Retry/Catch handles a failure); DLQs apply to asynchronous invokes only;
- * - AWSLambdaBasicExecutionRole: the managed policy only lets the function write its own
- *   CloudWatch logs (CreateLogGroup/CreateLogStream/PutLogEvents);
- * - `Resource::*`: the X-Ray statement (PutTraceSegments/PutTelemetryRecords), which supports no
- *   resource-level permissions. Data access is scoped to the table.
- */
-function acknowledgeNagFindings(fn: lambda.Function): void {
-  Validations.of(fn).acknowledge({
-    id: 'Serverless-LambdaDLQ',
-    reason: 'Serverless-LambdaDLQ: Step Functions invokes the function synchronously (lambda:invoke RequestResponse; the task Retry/Catch handles a failure); DLQs and on-failure destinations apply to asynchronous invokes only',
-  });
-  if (!fn.role) return;
-  Validations.of(fn.role).acknowledge(
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'AwsSolutions-IAM4: AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch log streams',
-    },
-    {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'AwsSolutions-IAM5: the only *-resource statement is X-Ray xray:PutTraceSegments/PutTelemetryRecords (active tracing), which has no resource-level permissions',
-    },
-  );
 }

@@ -1,0 +1,83 @@
+/**
+ * Shared CDK building blocks of the Order Flow packages. Every step ships a prebuilt Lambda
+ * bundle and creates its function the same way; this package holds that one way, so a change to
+ * the runtime, the defaults or the cdk-nag reasoning is made once.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+/**
+ * Function settings every Order Flow Lambda starts from; a construct spreads the user's
+ * `functionProps` over them and then sets what it must own (code, handler, runtime, environment).
+ */
+export const FUNCTION_DEFAULTS = {
+  memorySize: 256,
+  timeout: Duration.seconds(10),
+  architecture: lambda.Architecture.ARM_64,
+  loggingFormat: lambda.LoggingFormat.JSON,
+  tracing: lambda.Tracing.ACTIVE,
+} as const satisfies Partial<lambda.FunctionProps>;
+
+/** What a construct owns on every function: Node.js 24 and the bundle's `index.handler`. */
+export const FUNCTION_RUNTIME = {
+  runtime: lambda.Runtime.NODEJS_24_X,
+  handler: 'index.handler',
+} as const satisfies Partial<lambda.FunctionProps>;
+
+/**
+ * The folder of a prebuilt handler bundle shipped in a package, checked to hold `index.mjs`.
+ *
+ * @param dir the bundle folder, e.g. `new URL('../dist/lambda', import.meta.url)` (the same
+ *   relative path works from a package's `src/` in tests and its `dist/` once published)
+ * @param packageName used in the error that tells the user to build the package
+ * @throws Error naming the package to build when the bundle is missing
+ * @example lambda.Code.fromAsset(shippedBundle(new URL('../dist/lambda', import.meta.url), '@order-flow/payment'))
+ */
+export function shippedBundle(dir: URL | string, packageName: string): string {
+  const path = typeof dir === 'string' ? dir : fileURLToPath(dir);
+  if (!existsSync(join(path, 'index.mjs'))) {
+    throw new Error(
+      `The Lambda bundle of ${packageName} is missing (${join(path, 'index.mjs')}). ` +
+        `Run \`pnpm build\` in that package (or \`pnpm nx run ${packageName}:build\`) before synthesizing.`,
+    );
+  }
+  return path;
+}
+
+/**
+ * Records, next to the function, the cdk-nag findings that are deliberate for a synchronously
+ * invoked Order Flow function:
+ * - `Serverless-LambdaDLQ`: DLQs and on-failure destinations apply to asynchronous invokes only;
+ * - `AwsSolutions-IAM4` (AWSLambdaBasicExecutionRole): it only lets the function write its own logs;
+ * - `AwsSolutions-IAM5` (`Resource::*`): the X-Ray statement, which has no resource-level permissions.
+ *
+ * @param invokedBy who invokes it and what a failure becomes, e.g. "Step Functions invokes it
+ *   synchronously (lambda:invoke): a failure returns to the task, whose Retry/Catch handle it"
+ */
+export function acknowledgeSynchronousFunction(fn: lambda.Function, invokedBy: string): void {
+  Validations.of(fn).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason: `Serverless-LambdaDLQ: ${invokedBy}; DLQs and on-failure destinations apply to asynchronous invokes only`,
+  });
+  if (!fn.role) return;
+  Validations.of(fn.role).acknowledge(
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AwsSolutions-IAM4: AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch log streams',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'AwsSolutions-IAM5: the only *-resource statement is X-Ray xray:PutTraceSegments/PutTelemetryRecords (active tracing), which has no resource-level permissions',
+    },
+  );
+}
+
+/** Who invokes a step function, for {@link acknowledgeSynchronousFunction}. */
+export const INVOKED_BY_STEP_FUNCTIONS =
+  'Step Functions invokes it synchronously (lambda:invoke, RequestResponse): a failure returns to the task, whose Retry/Catch handle it';
+/** Who invokes an API function, for {@link acknowledgeSynchronousFunction}. */
+export const INVOKED_BY_API_GATEWAY =
+  'API Gateway invokes it synchronously (HTTP API proxy integration): a failure is the HTTP response the caller sees';
