@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { retryUntilDone } from '@order-flow/construct-kit';
 import { ErrorName, FailureReason } from '@order-flow/contracts';
 import { InventoryStep } from '@order-flow/inventory';
 import { OrderStatusStep } from '@order-flow/order-status';
@@ -210,14 +211,7 @@ export class OrderWorkflow extends Construct {
       ],
       resultPath: sfn.JsonPath.DISCARD,
     });
-    task.addRetry({
-      errors: ['States.ALL'],
-      interval: Duration.seconds(1),
-      backoffRate: 2,
-      maxAttempts: 6,
-      maxDelay: Duration.seconds(30),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    retryUntilDone(task, 6);
     return task;
   }
 

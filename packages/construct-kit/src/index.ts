@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 
 /**
  * Function settings every Order Flow Lambda starts from; a construct spreads the user's
@@ -81,3 +82,35 @@ export const INVOKED_BY_STEP_FUNCTIONS =
 /** Who invokes an API function, for {@link acknowledgeSynchronousFunction}. */
 export const INVOKED_BY_API_GATEWAY =
   'API Gateway invokes it synchronously (HTTP API proxy integration): a failure is the HTTP response the caller sees';
+
+/**
+ * Lambda platform errors a retry cures: the function was throttled, its environment died, or it
+ * timed out. CDK's `LambdaInvoke` default retry does not cover them.
+ */
+export const LAMBDA_TRANSIENT_ERRORS = ['Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout'] as const;
+
+/**
+ * For a forward step task whose handler is idempotent per orderId: retries
+ * {@link LAMBDA_TRANSIENT_ERRORS} 5 times (1 s, x2, full jitter). A crash after the side effect
+ * repeats the step, and the repeat returns the first result.
+ */
+export function retryLambdaPlatformErrors(task: sfn.TaskStateBase): void {
+  task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+}
+
+/**
+ * For a compensation task (idempotent, must eventually succeed): retries every error, 10 times
+ * by default (1 s, x2, full jitter, at most 30 s apart). Add it LAST and no narrower retrier for
+ * Lambda errors before it: Step Functions uses the first retrier that matches, and a narrower one
+ * would give up sooner (found by the reliability suite).
+ */
+export function retryUntilDone(task: sfn.TaskStateBase, maxAttempts = 10): void {
+  task.addRetry({
+    errors: [sfn.Errors.ALL],
+    interval: Duration.seconds(1),
+    backoffRate: 2,
+    maxAttempts,
+    maxDelay: Duration.seconds(30),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+}

@@ -52,10 +52,3 @@ export const DeclineCode = {
 } as const;
 export type DeclineCode = (typeof DeclineCode)[keyof typeof DeclineCode];
 
-/**
- * Lambda platform errors a retry cures: the function was throttled, its environment died, or it
- * timed out. CDK's `LambdaInvoke` default retry does not cover them; every Order Flow step is
- * idempotent per orderId, so each step task retries them (a crash after a side effect repeats
- * the step, and the repeat returns the first result).
- */
-export const LAMBDA_TRANSIENT_ERRORS = ['Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout'] as const;

@@ -7,8 +7,17 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { acknowledgeSynchronousFunction, FUNCTION_DEFAULTS, FUNCTION_RUNTIME, INVOKED_BY_API_GATEWAY, INVOKED_BY_STEP_FUNCTIONS, shippedBundle } from '@order-flow/construct-kit';
-import { ErrorName, LAMBDA_TRANSIENT_ERRORS } from '@order-flow/contracts';
+import {
+  acknowledgeSynchronousFunction,
+  FUNCTION_DEFAULTS,
+  FUNCTION_RUNTIME,
+  INVOKED_BY_API_GATEWAY,
+  INVOKED_BY_STEP_FUNCTIONS,
+  retryLambdaPlatformErrors,
+  retryUntilDone,
+  shippedBundle,
+} from '@order-flow/construct-kit';
+import { ErrorName } from '@order-flow/contracts';
 import { API_BUNDLE_DIR, DEFAULT_BUNDLE_DIR } from './bundle.js';
 import { INVENTORY_TABLE_NAME_ENV } from './lambda-env.js';
 
@@ -196,7 +205,7 @@ export class InventoryStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.reservation',
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    retryLambdaPlatformErrors(task);
     task.addRetry({
       errors: [ErrorName.InventoryContention],
       interval: Duration.seconds(1),
@@ -227,16 +236,8 @@ export class InventoryStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.release',
     });
-    // No Lambda-platform retrier here: the catch-all below (10 attempts) covers throttling and
-    // crashes too, and a narrower retrier listed first would match first and give up sooner.
-    task.addRetry({
-      errors: [sfn.Errors.ALL],
-      interval: Duration.seconds(1),
-      backoffRate: 2,
-      maxAttempts: 10,
-      jitterStrategy: sfn.JitterType.FULL,
-      maxDelay: Duration.seconds(30),
-    });
+    // Only the catch-all: it covers Lambda throttling and crashes too (see retryUntilDone).
+    retryUntilDone(task);
     return task;
   }
 

@@ -4,9 +4,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { ErrorName, LAMBDA_TRANSIENT_ERRORS, type FailureReason } from '@order-flow/contracts';
+import { ErrorName, type FailureReason } from '@order-flow/contracts';
 import { Construct } from 'constructs';
-import { acknowledgeSynchronousFunction, FUNCTION_DEFAULTS, FUNCTION_RUNTIME, INVOKED_BY_STEP_FUNCTIONS, shippedBundle } from '@order-flow/construct-kit';
+import {
+  acknowledgeSynchronousFunction,
+  FUNCTION_DEFAULTS,
+  FUNCTION_RUNTIME,
+  INVOKED_BY_STEP_FUNCTIONS,
+  retryLambdaPlatformErrors,
+  retryUntilDone,
+  shippedBundle,
+} from '@order-flow/construct-kit';
 import { BY_CUSTOMER_INDEX, ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
 
 /** Properties of {@link OrderStatusStep}. */
@@ -206,7 +214,7 @@ export class OrderStatusStep extends Construct {
       // out changes nothing on AWS, but aws-local-stepfunctions 3.0 treats an explicit '$' as a
       // key named "$" and the accepted order would never reach the next state locally.
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    retryLambdaPlatformErrors(task);
     return task;
   }
 
@@ -241,7 +249,7 @@ export class OrderStatusStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.confirmation',
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    retryLambdaPlatformErrors(task);
     task.addRetry({
       errors: [sfn.Errors.TIMEOUT],
       interval: Duration.seconds(1),
@@ -287,14 +295,7 @@ export class OrderStatusStep extends Construct {
       errors: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition],
       maxAttempts: 0,
     });
-    task.addRetry({
-      errors: [sfn.Errors.ALL],
-      interval: Duration.seconds(1),
-      backoffRate: 2,
-      maxAttempts: 10,
-      jitterStrategy: sfn.JitterType.FULL,
-      maxDelay: Duration.seconds(30),
-    });
+    retryUntilDone(task);
     return task;
   }
 

@@ -5,8 +5,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { acknowledgeSynchronousFunction, FUNCTION_DEFAULTS, FUNCTION_RUNTIME, INVOKED_BY_STEP_FUNCTIONS, shippedBundle } from '@order-flow/construct-kit';
-import { ErrorName, LAMBDA_TRANSIENT_ERRORS } from '@order-flow/contracts';
+import {
+  acknowledgeSynchronousFunction,
+  FUNCTION_DEFAULTS,
+  FUNCTION_RUNTIME,
+  INVOKED_BY_STEP_FUNCTIONS,
+  retryLambdaPlatformErrors,
+  retryUntilDone,
+  shippedBundle,
+} from '@order-flow/construct-kit';
+import { ErrorName } from '@order-flow/contracts';
 import { PAYMENT_GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV } from './env.js';
 
 /** Gateways the step's function can use. */
@@ -190,7 +198,7 @@ export class PaymentStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.payment',
     });
-    task.addRetry({ errors: [...LAMBDA_TRANSIENT_ERRORS], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    retryLambdaPlatformErrors(task);
     task.addRetry({
       errors: [ErrorName.PaymentGatewayUnavailable],
       interval: options.retry?.interval ?? Duration.seconds(1),
@@ -222,16 +230,8 @@ export class PaymentStep extends Construct {
       },
       resultPath: options.resultPath ?? '$.refund',
     });
-    // No Lambda-platform retrier here: the catch-all below (10 attempts) covers throttling and
-    // crashes too, and a narrower retrier listed first would match first and give up sooner.
-    task.addRetry({
-      errors: [sfn.Errors.ALL],
-      interval: Duration.seconds(1),
-      maxAttempts: 10,
-      maxDelay: Duration.seconds(30),
-      backoffRate: 2,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    // Only the catch-all: it covers Lambda throttling and crashes too (see retryUntilDone).
+    retryUntilDone(task);
     return task;
   }
 }
