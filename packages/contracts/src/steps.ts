@@ -78,6 +78,11 @@ export type RefundResult = z.infer<typeof RefundResultSchema>;
 export const CreateOrderInputSchema = z.strictObject({
   action: z.literal('create'),
   order: z.unknown(),
+  /**
+   * The execution's name (`$$.Execution.Name`): the orderId of an order submitted without one,
+   * so a retried create finds the same order instead of generating a second id.
+   */
+  executionName: z.optional(z.string()),
 });
 export type CreateOrderInput = z.infer<typeof CreateOrderInputSchema>;
 

@@ -200,7 +200,7 @@ export class OrderStatusStep extends Construct {
   public createTask(id = 'CreateOrder', options: CreateOrderTaskOptions = {}): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: this.alias,
-      payload: sfn.TaskInput.fromObject({ action: 'create', 'order.$': options.orderPath ?? '$' }),
+      payload: sfn.TaskInput.fromObject({ action: 'create', 'order.$': options.orderPath ?? '$', 'executionName.$': '$$.Execution.Name' }),
       resultSelector: {
         order: {
           'orderId.$': '$.Payload.orderId',

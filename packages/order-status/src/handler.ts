@@ -64,7 +64,7 @@ export function createHandler({ service, logger = defaultLogger }: HandlerDepend
         case 'create': {
           const requestedId = requestedOrderId(input.order);
           if (requestedId) logger.appendKeys({ orderId: requestedId });
-          record = await service.create(input.order, CREATE_CAUSED_BY);
+          record = await service.create(input.order, CREATE_CAUSED_BY, input.executionName);
           break;
         }
         case 'confirm':

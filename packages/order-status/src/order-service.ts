@@ -2,6 +2,7 @@ import {
   ErrorName,
   OrderRequestSchema,
   OrderStatus,
+  IdSchema,
   newOrderId,
   parseOrThrow,
   type FailureReason,
@@ -40,10 +41,13 @@ export class OrderService {
    * @throws ValidationError `InvalidOrder` naming every bad field (nothing is written)
    * @throws OrderConflictError when the orderId exists with a different order
    */
-  async create(input: unknown, causedBy: string): Promise<OrderRecord> {
+  async create(input: unknown, causedBy: string, fallbackOrderId?: string): Promise<OrderRecord> {
     const request = parseOrThrow(OrderRequestSchema, input, ErrorName.InvalidOrder);
     const now = this.clock.now();
-    const order = { ...request, orderId: request.orderId ?? newOrderId(now.getTime()) };
+    // Without an orderId, a stable fallback (the execution's name) keeps a retried create from
+    // recording the order twice under two generated ids.
+    const stable = fallbackOrderId !== undefined && IdSchema.safeParse(fallbackOrderId).success ? fallbackOrderId : undefined;
+    const order = { ...request, orderId: request.orderId ?? stable ?? newOrderId(now.getTime()) };
     const record = newOrderRecord(order, now.toISOString(), causedBy);
     const result = await this.store.putIfAbsent(record);
     if (result.created) return record;

@@ -163,6 +163,23 @@ describe('order workflow, end to end on the synthesized state machine', () => {
     expect(await workflow.payment(o.orderId!)).toBeUndefined();
   });
 
+  it('names an order submitted without an orderId after its execution, so a crash-and-retry of CreateOrder records it once (crash injected by the runtime)', async () => {
+    const sku = await freshSku(2);
+    const { orderId: _none, ...o } = order('tok_visa', [{ sku, quantity: 1 }]);
+    workflow.runtime.setFaults({ seed: 1, functions: { 'OrderStatus/Function': { crashAfterSuccessRate: 1 } } });
+    let result;
+    try {
+      // Every CreateOrder attempt crashes after writing: the retries must find the same order.
+      result = await workflow.submit(o, { name: `exec-${seq}-no-id` });
+    } finally {
+      workflow.runtime.setFaults({});
+    }
+
+    expect(result.error).toBe('Runtime.ExitError');
+    const records = (await workflow.scan('orders')).filter((r) => r.customerId === 'cus_e2e' && JSON.stringify(r.items).includes(sku));
+    expect(records.map((r) => r.orderId)).toEqual([`exec-${seq}-no-id`]);
+  });
+
   it('runs the same order twice without a second effect (idempotent steps)', async () => {
     const sku = await freshSku(5, 700);
     const o = order('tok_visa', [{ sku, quantity: 2 }]);

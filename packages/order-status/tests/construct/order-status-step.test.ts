@@ -182,7 +182,7 @@ describe('OrderStatusStep tasks', () => {
   it('createTask sends the order and rebuilds the accepted order as the whole state', () => {
     const { json } = taskJson((step) => step.createTask());
 
-    expect(json.Parameters.Payload).toEqual({ action: 'create', 'order.$': '$' });
+    expect(json.Parameters.Payload).toEqual({ action: 'create', 'order.$': '$', 'executionName.$': '$$.Execution.Name' });
     expect(json.ResultSelector).toEqual({
       order: {
         'orderId.$': '$.Payload.orderId',
@@ -203,7 +203,7 @@ describe('OrderStatusStep tasks', () => {
     const { stack } = taskJson((step) => step.createTask('AcceptOrder', { orderPath: '$.request' }));
     const task = stack.node.findAll().find((node) => node.node.id === 'AcceptOrder') as unknown as { toStateJson(): object };
 
-    expect((stack.resolve(task.toStateJson()) as TaskStateJson).Parameters.Payload).toEqual({ action: 'create', 'order.$': '$.request' });
+    expect((stack.resolve(task.toStateJson()) as TaskStateJson).Parameters.Payload).toEqual({ action: 'create', 'order.$': '$.request', 'executionName.$': '$$.Execution.Name' });
   });
 
   it('confirmTask sends lines, total, paymentId and its state name; retries timeouts', () => {
