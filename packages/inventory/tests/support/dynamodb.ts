@@ -1,3 +1,8 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { tableLayoutFromTemplate, type TemplateJson } from '@order-flow/local/testing';
+import { InventoryStep } from '../../src/construct.js';
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,14 +16,7 @@ export async function createTestTable(stock: readonly StockItem[] = []) {
   const client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const tableName = `inventory-test-${randomBytes(6).toString('hex')}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await client.send(new CreateTableCommand(tableLayout(tableName)));
   const store = new DynamoDbStockStore(doc, tableName);
   for (const item of stock) await store.putStock(item);
 
@@ -40,4 +38,15 @@ export async function createTestTable(stock: readonly StockItem[] = []) {
       client.destroy();
     },
   };
+}
+
+let layout: TemplateJson | undefined;
+/** The table exactly as the construct declares it (keys, indexes), synthesized once per file. */
+function tableLayout(tableName: string) {
+  layout ??= (() => {
+    const stack = new Stack(new App(), 'TableLayout');
+    new InventoryStep(stack, 'Inventory', { code: lambda.Code.fromInline('exports.handler = () => {}') });
+    return Template.fromStack(stack).toJSON();
+  })();
+  return tableLayoutFromTemplate(layout, tableName);
 }

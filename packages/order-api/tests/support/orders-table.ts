@@ -1,8 +1,12 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { tableLayoutFromTemplate, type TemplateJson } from '@order-flow/local/testing';
+import { OrderStatusStep } from '@order-flow/order-status';
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS } from '@order-flow/local';
-import { BY_CUSTOMER_INDEX } from '@order-flow/order-status/runtime';
 import { inject } from 'vitest';
 
 /** A uniquely named orders table in the shared DynamoDB Local, with the order-status layout. */
@@ -18,28 +22,7 @@ export async function createOrdersTable(): Promise<OrdersTable> {
   const client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   const documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const tableName = `api-orders-${randomBytes(6).toString('hex')}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'orderId', AttributeType: 'S' },
-        { AttributeName: 'customerId', AttributeType: 'S' },
-        { AttributeName: 'createdAt', AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: BY_CUSTOMER_INDEX,
-          KeySchema: [
-            { AttributeName: 'customerId', KeyType: 'HASH' },
-            { AttributeName: 'createdAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await client.send(new CreateTableCommand(tableLayout(tableName)));
   return {
     documentClient,
     tableName,
@@ -50,4 +33,15 @@ export async function createOrdersTable(): Promise<OrdersTable> {
       client.destroy();
     },
   };
+}
+
+let layout: TemplateJson | undefined;
+/** The table exactly as the construct declares it (keys, indexes), synthesized once per file. */
+function tableLayout(tableName: string) {
+  layout ??= (() => {
+    const stack = new Stack(new App(), 'TableLayout');
+    new OrderStatusStep(stack, 'OrderStatus', { code: lambda.Code.fromInline('exports.handler = () => {}') });
+    return Template.fromStack(stack).toJSON();
+  })();
+  return tableLayoutFromTemplate(layout, tableName);
 }

@@ -1,3 +1,8 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { tableLayoutFromTemplate, type TemplateJson } from '@order-flow/local/testing';
+import { OrderStatusStep } from '../../src/construct.js';
 import { randomBytes } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -17,28 +22,7 @@ export async function createOrdersTable(): Promise<TestTable> {
   const client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   const documentClient = DynamoDBDocumentClient.from(client);
   const tableName = `orders-${randomBytes(6).toString('hex')}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'orderId', AttributeType: 'S' },
-        { AttributeName: 'customerId', AttributeType: 'S' },
-        { AttributeName: 'createdAt', AttributeType: 'S' },
-      ],
-      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'byCustomer',
-          KeySchema: [
-            { AttributeName: 'customerId', KeyType: 'HASH' },
-            { AttributeName: 'createdAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  await client.send(new CreateTableCommand(tableLayout(tableName)));
   return {
     client,
     documentClient,
@@ -49,4 +33,15 @@ export async function createOrdersTable(): Promise<TestTable> {
       client.destroy();
     },
   };
+}
+
+let layout: TemplateJson | undefined;
+/** The table exactly as the construct declares it (keys, indexes), synthesized once per file. */
+function tableLayout(tableName: string) {
+  layout ??= (() => {
+    const stack = new Stack(new App(), 'TableLayout');
+    new OrderStatusStep(stack, 'OrderStatus', { code: lambda.Code.fromInline('exports.handler = () => {}') });
+    return Template.fromStack(stack).toJSON();
+  })();
+  return tableLayoutFromTemplate(layout, tableName);
 }

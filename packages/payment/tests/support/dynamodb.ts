@@ -1,3 +1,8 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { tableLayoutFromTemplate, type TemplateJson } from '@order-flow/local/testing';
+import { PaymentStep } from '../../src/construct.js';
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -21,14 +26,7 @@ export async function createTestTable(): Promise<TestTable> {
   });
   const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   const tableName = `payment-${randomUUID().slice(0, 8)}`;
-  await base.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await base.send(new CreateTableCommand(tableLayout(tableName)));
   return {
     tableName,
     client,
@@ -39,4 +37,15 @@ export async function createTestTable(): Promise<TestTable> {
       base.destroy();
     },
   };
+}
+
+let layout: TemplateJson | undefined;
+/** The table exactly as the construct declares it (keys, indexes), synthesized once per file. */
+function tableLayout(tableName: string) {
+  layout ??= (() => {
+    const stack = new Stack(new App(), 'TableLayout');
+    new PaymentStep(stack, 'Payment', { code: lambda.Code.fromInline('exports.handler = () => {}') });
+    return Template.fromStack(stack).toJSON();
+  })();
+  return tableLayoutFromTemplate(layout, tableName);
 }
