@@ -52,7 +52,15 @@ function boundaries() {
   return [
     restrict(['packages/contracts/**/*.ts'], ['@order-flow/*', 'aws-cdk-lib', 'aws-cdk-lib/*', '@aws-sdk/*', 'constructs'],
       'contracts has no AWS or workspace dependencies.'),
-    restrict(['packages/local-runtime/**/*.ts'], ['@order-flow/*'], 'the local runtime runs any CDK app and knows nothing of orders.'),
+    {
+      files: ['packages/local-runtime/**/*.ts'],
+      ignores: ['**/tests/**'],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [{ group: ['@order-flow/*', '!@order-flow/step-functions'], message: 'the local runtime runs any CDK app and knows nothing of orders; its only workspace dependency is the engine.' }] }],
+      },
+    },
+    restrict(['packages/step-functions/**/*.ts'], ['@order-flow/*', '@aws-sdk/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],
+      'the Step Functions engine is pure: no AWS SDK, no CDK, nothing of this repository.'),
     ...steps.map((step) =>
       restrict([`packages/${step}/**/*.ts`],
         [...steps.filter((other) => other !== step).map((other) => `@order-flow/${other}`), '@order-flow/order-workflow'],

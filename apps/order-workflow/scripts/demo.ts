@@ -88,7 +88,7 @@ async function runOne(scenario: string, order: Partial<OrderRequest>): Promise<R
     status: record?.status ?? 'MISSING',
     reason: record?.reason ?? '',
     states: result.statesVisited,
-    retries: result.events.filter((event) => event.type === 'StateRetried').length,
+    retries: result.retries,
     note: noteOf(record?.history.at(-1)?.detail),
     ms,
   };

@@ -39,8 +39,8 @@ try {
     stepFunctionsPort: port('sfn-port', values['sfn-port']),
     dynamodbPort: port('dynamodb-port', values['dynamodb-port']),
     functionLogs: values.logs ? 'inherit' : 'silent',
-    // Real backoff waits, shortened: a flaky gateway's retries take ~1 s here, not ~10 s.
-    retryIntervalMs: 250,
+    // A long-running stack for people: wall-clock time, every wait as the template says.
+    clock: 'real',
   });
 } catch (error) {
   console.error(`Could not start: ${(error as Error).message}`);

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AssemblyStack, TemplateResource } from './cloud-assembly.js';
 import { listen, readBody, type LocalEndpoint } from './http-server.js';
-import type { IntegrationContext, TaskIntegration } from './state-machine.js';
 
 /** The event as EventBridge delivers it to targets. */
 export interface EventBridgeEvent {
@@ -155,7 +154,7 @@ const BUS_ARN = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/;
  *
  * @example
  * const bridge = new LocalEventBridge({ eventBuses: eventBusNamesFromAssembly(assembly.stacks, resolver) });
- * // Step Functions: integrations: { [PUT_EVENTS_RESOURCE]: bridge.taskIntegration() }
+ * // Step Functions: builtInIntegrations({ publishEvents: (request) => bridge.putEvents(request), ... })
  * // Lambda code: environment: { AWS_ENDPOINT_URL_EVENTBRIDGE: (await bridge.listen()).endpoint }
  * bridge.recorder.list({ detailType: 'OrderConfirmed' });
  */
@@ -206,19 +205,6 @@ export class LocalEventBridge {
   }
 
   /**
-   * The Step Functions `arn:aws:states:::events:putEvents` integration (register it under
-   * {@link PUT_EVENTS_RESOURCE}). Like the optimized integration on AWS, it appends the state
-   * machine and execution ARNs to each entry's Resources and fails the state with
-   * `EventBridge.FailedEntry` when any entry fails (the Cause is the PutEvents response JSON).
-   * A request-level error fails it with `EventBridge.ValidationException`.
-   * `.waitForTaskToken` is not supported locally (`States.Runtime`).
-   */
-  taskIntegration(): TaskIntegration {
-    // A throw inside the executor becomes the rejection, which fails the Task state.
-    return (input: unknown, context: IntegrationContext) => new Promise((resolve) => resolve(this.runTask(input, context)));
-  }
-
-  /**
    * A `node:http` request handler for the EventBridge JSON protocol (`X-Amz-Target:
    * AWSEvents.PutEvents`, `application/x-amz-json-1.1`): point `AWS_ENDPOINT_URL_EVENTBRIDGE` at
    * the server that mounts it and the AWS SDK's `PutEventsCommand` works unchanged. Other
@@ -240,30 +226,6 @@ export class LocalEventBridge {
    */
   listen(port = 0, host = '127.0.0.1'): Promise<LocalEndpoint> {
     return listen(createServer(this.requestHandler()), port, host, 'EventBridge');
-  }
-
-  private runTask(input: unknown, context: IntegrationContext): PutEventsResponse {
-    if (/\.(waitForTaskToken|sync)(:\d+)?$/.test(context.resource)) {
-      throw namedError('States.Runtime', `Task '${context.stateName}': ${context.resource} is not supported locally; use arn:aws:states:::events:putEvents`);
-    }
-    const entries = (input as { Entries?: unknown } | null)?.Entries;
-    const machineArn = context.executionArn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1');
-    const withResources = Array.isArray(entries)
-      ? entries.map((entry: unknown) => {
-          if (typeof entry !== 'object' || entry === null) return entry;
-          const own = (entry as PutEventsEntry).Resources;
-          return { ...entry, Resources: [...(Array.isArray(own) ? (own as unknown[]) : []), machineArn, context.executionArn] };
-        })
-      : entries;
-    let response: PutEventsResponse;
-    try {
-      response = this.putEvents({ Entries: withResources });
-    } catch (error) {
-      if (error instanceof EventBridgeValidationError) throw namedError(`EventBridge.${error.name}`, error.message);
-      throw error;
-    }
-    if (response.FailedEntryCount > 0) throw namedError('EventBridge.FailedEntry', JSON.stringify(response));
-    return response;
   }
 
   private putEntry(raw: unknown): PutEventsResultEntry {
@@ -325,8 +287,6 @@ export class LocalEventBridge {
   }
 }
 
-/** The Resource prefix to register {@link LocalEventBridge.taskIntegration} under. */
-export const PUT_EVENTS_RESOURCE = 'arn:aws:states:::events:putEvents';
 
 /**
  * Names of the `AWS::Events::EventBus` resources of the assembly (what `Ref` resolves to),
@@ -376,12 +336,6 @@ function entrySize(entry: PutEventsEntry | null | undefined): number {
 
 function invalid(field: string, reason: string): PutEventsResultEntry {
   return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${reason}` };
-}
-
-function namedError(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

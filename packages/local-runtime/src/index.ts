@@ -1,7 +1,7 @@
 /**
  * @order-flow/local: runs a synthesized AWS CDK app (its cloud assembly) on one machine —
  * DynamoDB tables in DynamoDB Local, Lambda functions from their asset bundles in worker
- * threads, Standard state machines in aws-local-stepfunctions. It knows nothing about orders.
+ * threads, state machines on the @order-flow/step-functions engine. It knows nothing about orders.
  */
 export * from './dynamodb-local.js';
 export * from './ports.js';
@@ -14,36 +14,13 @@ export type { Environment } from './resolver.js';
 export { TABLE_TYPES, toCreateTableInput } from './tables.js';
 export { FunctionError, LambdaAssetMissingError, LocalFunction, locateFunctionCode } from './lambda.js';
 export type { FunctionCode, FunctionLogs, InvocationOutcome, LambdaErrorPayload, LocalFunctionConfig } from './lambda.js';
-export { LocalStateMachine, UnsupportedIntegrationError, lambdaError, lambdaInvokeResponse } from './state-machine.js';
-export type {
-  ExecuteOptions,
-  ExecutionEvent,
-  ExecutionResult,
-  ExecutionStatus,
-  FunctionInvoker,
-  IntegrationContext,
-  LocalStateMachineOptions,
-  TaskActivity,
-  TaskIntegration,
-} from './state-machine.js';
-export { ExecutionRegistry, StepFunctionsError } from './executions.js';
-export type {
-  ExecutionDescription,
-  ExecutionListItem,
-  ExecutionState,
-  HistoryOptions,
-  ListOptions,
-  RegisteredStateMachine,
-  StartOptions,
-  StepFunctionsErrorName,
-} from './executions.js';
-export { HistoryRecorder } from './history.js';
-export type { AbortDetails, HistoryEvent } from './history.js';
-export { startStepFunctionsApi } from './sfn-api.js';
-export type { StateMachineDescription, StepFunctionsApi, StepFunctionsApiOptions, StepFunctionsBackend } from './sfn-api.js';
+export { startStepFunctionsApi } from './stepfunctions/api.js';
+export type { StepFunctionsApi, StepFunctionsApiOptions } from './stepfunctions/api.js';
+export { builtInIntegrations, MessageRecorder, putEventsIntegration, EVENTS_PUT_EVENTS_RESOURCE } from './stepfunctions/integrations/index.js';
+export type { BuiltInIntegrationDeps, RecordedMessage } from './stepfunctions/integrations/index.js';
 export { httpApisFromAssembly, matchRoute, parseRouteKey, responseV1, responseV2, startHttpApi, MAX_REQUEST_BYTES } from './http-api.js';
 export type { HttpApiDefinition, HttpRoute, HttpRouteIntegration, LocalHttpApi, StartHttpApiOptions } from './http-api.js';
-export { EventBridgeValidationError, EventRecorder, LocalEventBridge, PUT_EVENTS_RESOURCE, eventBusNamesFromAssembly } from './eventbridge.js';
+export { EventBridgeValidationError, EventRecorder, LocalEventBridge, eventBusNamesFromAssembly } from './eventbridge.js';
 export type { EventBridgeEvent, EventFilter, LocalEventBridgeOptions, PutEventsEntry, PutEventsResponse, RecordedEvent } from './eventbridge.js';
 export type { LocalEndpoint } from './http-server.js';
 export { DYNAMODB_OPERATIONS, FaultConfigError, FaultInjector, mulberry32 } from './faults.js';
@@ -51,4 +28,5 @@ export type { DynamoDbFault, DynamoDbFaults, DynamoDbFaultStats, DynamoDbThrottl
 export { startDynamoDbFaultProxy } from './dynamodb-fault-proxy.js';
 export type { DynamoDbFaultProxyOptions } from './dynamodb-fault-proxy.js';
 export { LocalRuntime, startLocalRuntime } from './runtime.js';
-export type { LocalHttpApiInfo, LocalResourceInfo, LocalRuntimeOptions, LocalStackInfo, NamedResourceInfo, RunOptions, StartExecutionOptions, StateMachineInfo } from './runtime.js';
+export type { ExecutionResult, LocalHttpApiInfo, LocalResourceInfo, LocalRuntimeOptions, LocalStackInfo, NamedResourceInfo, RunOptions, StartExecutionOptions, StateMachineInfo } from './runtime.js';
+export { summarize } from './runtime.js';

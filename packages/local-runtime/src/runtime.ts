@@ -4,14 +4,23 @@ import { readCloudAssembly, type AssemblyStack, type CloudAssembly, type Templat
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { FunctionError, LocalFunction, locateFunctionCode, logStreamName, type FunctionCode, type FunctionLogs, type InvocationOutcome } from './lambda.js';
 import { AssemblyResolver, DEFAULT_ENVIRONMENT, type Environment } from './resolver.js';
-import { ExecutionRegistry, type ExecutionDescription, type HistoryOptions, type RegisteredStateMachine } from './executions.js';
-import type { HistoryEvent } from './history.js';
-import { LocalEventBridge, PUT_EVENTS_RESOURCE, eventBusNamesFromAssembly, type EventRecorder } from './eventbridge.js';
+import {
+  RealClock,
+  StepFunctionsEngine,
+  VirtualClock,
+  type Clock,
+  type ExecutionDescription,
+  type ExecutionResult as EngineExecutionResult,
+  type HistoryEvent,
+  type LambdaOutcome,
+  type TaskIntegration,
+} from '@order-flow/step-functions';
+import { LocalEventBridge, eventBusNamesFromAssembly, type EventRecorder } from './eventbridge.js';
 import { httpApisFromAssembly, startHttpApi, type HttpApiDefinition } from './http-api.js';
 import type { LocalEndpoint } from './http-server.js';
 import { assertPortFree, findFreePort } from './ports.js';
-import { startStepFunctionsApi, type StepFunctionsApi, type StepFunctionsApiOptions } from './sfn-api.js';
-import { LocalStateMachine, type ExecuteOptions, type ExecutionResult, type TaskIntegration } from './state-machine.js';
+import { startStepFunctionsApi, type StepFunctionsApi, type StepFunctionsApiOptions } from './stepfunctions/api.js';
+import { builtInIntegrations, MessageRecorder } from './stepfunctions/integrations/index.js';
 import { TABLE_TYPES, createTable, toCreateTableInput } from './tables.js';
 import { FaultConfigError, FaultInjector, type FaultConfig, type FaultStats } from './faults.js';
 import { startDynamoDbFaultProxy } from './dynamodb-fault-proxy.js';
@@ -39,21 +48,26 @@ export interface LocalRuntimeOptions {
    */
   readonly functionLogs?: FunctionLogs;
   /**
-   * Replaces every state machine Retry wait with this many milliseconds (for tests and demos).
-   * @default - the definition's waits
+   * The clock the state machines run on. `'virtual'`: real time while real work is in flight
+   * (a function invocation, a DynamoDB request), and whenever nothing is, a jump to the next
+   * due timer — retry intervals, Wait states and timeouts keep their real values and order but
+   * take no wall time (tests, demos). `'real'`: wall-clock time (`pnpm start`). Waits are never
+   * shrunk: a definition runs as written.
+   * @default 'real'
    */
-  readonly retryIntervalMs?: number;
+  readonly clock?: 'real' | 'virtual' | Clock;
   /**
-   * Replaces every Wait state's wait with this many milliseconds.
-   * @default - the definition's waits
+   * Seed of the engine's random choices (Retry jitter), for repeatable runs.
+   * @default - Math.random
    */
-  readonly waitTimeMs?: number;
+  readonly seed?: number;
   /** @default 'us-east-1' */
   readonly region?: string;
   /** @default '000000000000' */
   readonly accountId?: string;
   /**
-   * Extra Task integrations keyed by Resource ARN prefix, e.g. `'arn:aws:states:::events:putEvents'`.
+   * Extra Task integrations keyed by Resource ARN prefix (longest prefix wins; replaces a
+   * built-in), e.g. `'arn:aws:states:::glue:startJobRun'`.
    * @default {}
    */
   readonly integrations?: Readonly<Record<string, TaskIntegration>>;
@@ -164,8 +178,23 @@ export interface RunOptions {
   readonly name?: string;
   /** Aborts the execution (status ABORTED). */
   readonly signal?: AbortSignal;
-  /** See {@link ExecuteOptions.taskOverrides}: fault injection per Task state, this execution only. */
-  readonly taskOverrides?: ExecuteOptions['taskOverrides'];
+  /**
+   * Replaces what named Task states do, for this execution only: the function gets the state's
+   * effective input and its result (or thrown error, by `name`) is the task's. For faults the
+   * real engines cannot produce (a table outage); tests that use it say so in their names.
+   * @default - every Task runs its integration
+   */
+  readonly taskOverrides?: Readonly<Record<string, (input: unknown) => unknown>>;
+}
+
+/** The result of an execution run locally: the engine's result plus summaries of its history. */
+export interface ExecutionResult extends EngineExecutionResult {
+  /** State names in the order they were entered (a retry is not a new entry; a loop back is). */
+  readonly statesVisited: readonly string[];
+  /** Task attempts beyond the first, over all states: how often a Retry fired. */
+  readonly retries: number;
+  /** stopDate - startDate, on the runtime's clock (virtual time included). */
+  readonly durationMs: number;
 }
 
 interface FunctionEntry {
@@ -227,31 +256,50 @@ export class LocalRuntime {
       accountId: resolver.env.accountId,
       region: resolver.env.region,
     });
-    const integrations = { [PUT_EVENTS_RESOURCE]: bridge.taskIntegration(), ...options.integrations };
-    const creationDate = new Date();
+    const messages = new MessageRecorder();
+    // Integrations reach DynamoDB Local only once it runs; the client is created then.
+    const lateIntegrations: Record<string, TaskIntegration> = {};
+    const clock = options.clock === 'virtual' ? new VirtualClock() : options.clock === 'real' || options.clock === undefined ? new RealClock() : options.clock;
+    const engine = new StepFunctionsEngine({
+      clock,
+      region: resolver.env.region,
+      accountId: resolver.env.accountId,
+      ...(options.seed !== undefined && { seed: options.seed }),
+      invokeFunction: (fn, payload) => late.runtime!.lambdaOutcome(fn, payload),
+      integrations: lateIntegrations,
+    });
+    Object.assign(lateIntegrations, {
+      // Placeholders so definitions load; replaced by the real integrations once DynamoDB Local runs.
+      ...Object.fromEntries(
+        ['arn:aws:states:::dynamodb:', 'arn:aws:states:::aws-sdk:dynamodb:', 'arn:aws:states:::sqs:sendMessage', 'arn:aws:states:::sns:publish', 'arn:aws:states:::events:putEvents'].map((key) => [key, notReady]),
+      ),
+      ...options.integrations,
+    });
+    const creationDate = new Date(clock.now());
     const machinePlans = active
       .filter(({ resource }) => resource.type === 'AWS::StepFunctions::StateMachine')
       .map(({ stack, resource }) => {
         const name = resolver.physicalName(stack, resource.logicalId);
         const arn = String(resolver.refOf(stack, resource.logicalId));
         const definition = definitionOf(resolver, stack, resource);
-        const machine = new LocalStateMachine(name, arn, definition, {
-          invokeFunction: (fn, payload) => late.runtime!.invokeOutcome(fn, payload),
-          integrations,
-          ...(options.retryIntervalMs !== undefined && { retryIntervalMs: options.retryIntervalMs }),
-          ...(options.waitTimeMs !== undefined && { waitTimeMs: options.waitTimeMs }),
-        });
         const roleArn = resource.properties.RoleArn === undefined ? undefined : String(resolver.resolve(stack, resource.properties.RoleArn));
+        const stateMachineType = resource.properties.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD';
+        try {
+          engine.createStateMachine({ name, arn, definition, type: stateMachineType, ...(roleArn !== undefined && { roleArn }) });
+        } catch (error) {
+          const label = resource.path ?? `${stack.stackName}/${resource.logicalId}`;
+          throw Object.assign(new Error(`State machine ${label}: ${(error as Error).message}`, { cause: error }), { name: (error as Error).name });
+        }
         const info: StateMachineInfo = {
           ...infoOf(stack, resource),
           name,
           arn,
-          stateMachineType: resource.properties.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+          stateMachineType,
           definition: JSON.stringify(definition),
           ...(roleArn !== undefined && { roleArn }),
           creationDate,
         };
-        return { info, machine };
+        return info;
       });
     const httpApis = httpApisFromAssembly(assembly.stacks, resolver);
     // Taken ports fail before Java starts, like a taken DynamoDB port. Free ports are chosen now
@@ -293,10 +341,17 @@ export class LocalRuntime {
       const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: resolver.env.region, credentials: LOCAL_CREDENTIALS });
       try {
         await Promise.all(tablePlans.map((plan) => createTable(client, plan.input, plan.label, options.dynamodbDataDir !== undefined)));
-      } finally {
+      } catch (error) {
         client.destroy();
+        throw error;
       }
-      late.runtime = new LocalRuntime(resolver, dynamodb, active, functionPlans, machinePlans, runtimeOptions, bridge, faults, faultProxy);
+      // State machines' DynamoDB tasks talk to DynamoDB Local directly, like the functions' SDK
+      // through the fault proxy when there is one.
+      const taskClient = faultProxy
+        ? (client.destroy(), new DynamoDBClient({ endpoint: faultProxy.endpoint, region: resolver.env.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }))
+        : client;
+      Object.assign(lateIntegrations, builtInIntegrations({ dynamodb: taskClient, publishEvents: (request) => bridge.putEvents(request), messages }), options.integrations);
+      late.runtime = new LocalRuntime(resolver, dynamodb, active, functionPlans, machinePlans, runtimeOptions, bridge, faults, faultProxy, engine, messages, taskClient);
     } catch (error) {
       await faultProxy?.close();
       await dynamodb.stop();
@@ -354,9 +409,14 @@ export class LocalRuntime {
   /** HTTP servers besides the Step Functions API, closed by {@link stop}. */
   private readonly servers: LocalEndpoint[] = [];
 
+  /** The Step Functions engine running the assembly's state machines. */
+  readonly engine: StepFunctionsEngine;
+  /** The clock of the state machines (see {@link LocalRuntimeOptions.clock}). */
+  readonly clock: Clock;
+  /** Messages sent by `sqs:sendMessage` and `sns:publish` tasks (no queue engine runs them). */
+  readonly messages: MessageRecorder;
+
   private readonly functionEntries: FunctionEntry[];
-  private readonly machines = new Map<StateMachineInfo, LocalStateMachine>();
-  private readonly executions: ExecutionRegistry;
   private readonly apis: StepFunctionsApi[] = [];
   private sfnApi?: StepFunctionsApi;
   private readonly resources: readonly { stack: AssemblyStack; resource: TemplateResource }[];
@@ -367,12 +427,18 @@ export class LocalRuntime {
     private readonly ddb: DynamoDbLocal,
     active: readonly { stack: AssemblyStack; resource: TemplateResource }[],
     functionPlans: readonly FunctionPlan[],
-    machinePlans: readonly { info: StateMachineInfo; machine: LocalStateMachine }[],
+    machinePlans: readonly StateMachineInfo[],
     options: LocalRuntimeOptions,
     eventBridge: LocalEventBridge,
     private readonly faults: FaultHolder,
     private readonly faultProxy: LocalEndpoint | undefined,
+    engine: StepFunctionsEngine,
+    messages: MessageRecorder,
+    private readonly taskClient: DynamoDBClient,
   ) {
+    this.engine = engine;
+    this.clock = engine.clock;
+    this.messages = messages;
     this.resources = active;
     this.eventBridge = eventBridge;
     this.events = eventBridge.recorder;
@@ -386,14 +452,7 @@ export class LocalRuntime {
     this.functions = this.functionEntries.map((entry) => entry.info);
     this.tables = active.filter(({ resource }) => TABLE_TYPES.has(resource.type)).map(({ stack, resource }) => this.named(stack, resource, 'Arn'));
 
-    for (const { info, machine } of machinePlans) this.machines.set(info, machine);
-    this.stateMachines = machinePlans.map(({ info }) => info);
-    this.executions = new ExecutionRegistry(
-      new Map<string, RegisteredStateMachine>(
-        machinePlans.map(({ info, machine }) => [info.arn, { machine, ...(info.roleArn !== undefined && { roleArn: info.roleArn }) }]),
-      ),
-      resolver.env.region,
-    );
+    this.stateMachines = machinePlans;
   }
 
   /**
@@ -413,20 +472,7 @@ export class LocalRuntime {
    */
   async startStepFunctionsApi(options: StepFunctionsApiOptions = {}): Promise<StepFunctionsApi> {
     this.assertRunning();
-    const api = await startStepFunctionsApi(
-      {
-        executions: this.executions,
-        stateMachines: this.stateMachines.map((info) => ({
-          stateMachineArn: info.arn,
-          name: info.name,
-          definition: info.definition,
-          ...(info.roleArn !== undefined && { roleArn: info.roleArn }),
-          type: info.stateMachineType,
-          creationDate: info.creationDate,
-        })),
-      },
-      options,
-    );
+    const api = await startStepFunctionsApi(this.engine, options);
     this.apis.push(api);
     this.sfnApi ??= api;
     return api;
@@ -440,10 +486,10 @@ export class LocalRuntime {
   startExecution(input: unknown, options: StartExecutionOptions = {}): { executionArn: string; startDate: Date } {
     const machine = this.findStateMachine(options.stateMachine);
     this.assertRunning();
-    const { executionArn, startDate } = this.executions.start(machine.arn, input === undefined ? undefined : JSON.stringify(input), {
-      ...(options.name !== undefined && { name: options.name }),
-      ...(options.taskOverrides !== undefined && { taskOverrides: options.taskOverrides }),
-    });
+    const { executionArn, startDate } = this.engine.startExecution(
+      { stateMachineArn: machine.arn, ...(input !== undefined && { input: JSON.stringify(input) }), ...(options.name !== undefined && { name: options.name }) },
+      { ...(options.taskOverrides !== undefined && { taskOverrides: options.taskOverrides }) },
+    );
     return { executionArn, startDate };
   }
 
@@ -453,22 +499,22 @@ export class LocalRuntime {
    * @throws StepFunctionsError (`name`: ExecutionDoesNotExist, InvalidArn)
    */
   describeExecution(executionArn: string): ExecutionDescription {
-    return this.executions.describe(executionArn);
+    return this.engine.describeExecution(executionArn);
   }
 
-  /** Resolves with the result of an execution when it ends (FAILED and ABORTED resolve too). */
-  waitForExecution(executionArn: string): Promise<ExecutionResult> {
-    return this.executions.wait(executionArn);
+  /** Resolves with the result of an execution when it ends (FAILED, ABORTED, TIMED_OUT resolve too). */
+  async waitForExecution(executionArn: string): Promise<ExecutionResult> {
+    return summarize(await this.engine.waitForExecution(executionArn));
   }
 
   /** The AWS-shaped history of an execution so far (see the GetExecutionHistory API). */
-  executionHistory(executionArn: string, options: HistoryOptions = {}): { events: HistoryEvent[]; nextToken?: string } {
-    return this.executions.history(executionArn, options);
+  executionHistory(executionArn: string, options: Parameters<StepFunctionsEngine['getExecutionHistory']>[1] = {}): { events: HistoryEvent[]; nextToken?: string } {
+    return this.engine.getExecutionHistory(executionArn, options);
   }
 
   /** Aborts a running execution (status ABORTED), like the StopExecution API. */
   stopExecution(executionArn: string, details: { error?: string; cause?: string } = {}): { stopDate: Date } {
-    return this.executions.stop(executionArn, details);
+    return this.engine.stopExecution(executionArn, details);
   }
 
   /**
@@ -496,14 +542,16 @@ export class LocalRuntime {
    * Step Functions API like one started there.
    */
   async run(input: unknown, options: RunOptions = {}): Promise<ExecutionResult> {
-    const machine = this.findStateMachine(options.stateMachine);
-    this.assertRunning();
-    const { executionArn } = this.executions.start(machine.arn, input === undefined ? undefined : JSON.stringify(input), {
-      ...(options.name !== undefined && { name: options.name }),
-      ...(options.signal !== undefined && { signal: options.signal }),
-      ...(options.taskOverrides !== undefined && { taskOverrides: options.taskOverrides }),
-    });
-    return this.executions.wait(executionArn);
+    const { signal, ...start } = options;
+    const { executionArn } = this.startExecution(input, start);
+    const onAbort = () => this.stopExecution(executionArn);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+    try {
+      return await this.waitForExecution(executionArn);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /**
@@ -549,7 +597,8 @@ export class LocalRuntime {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       await Promise.all([...this.apis, ...this.servers].map((server) => server.close()));
-      await this.executions.abortAll();
+      await this.engine.stopAll('The local runtime stopped');
+      this.taskClient.destroy();
       await Promise.all(this.functionEntries.map((entry) => entry.fn?.stop() ?? Promise.resolve()));
       await this.faultProxy?.close();
       await this.ddb.stop();
@@ -559,6 +608,12 @@ export class LocalRuntime {
 
   private assertRunning(): void {
     if (this.stopping) throw new Error('The local runtime is stopped');
+  }
+
+  /** A function invocation as the engine's Lambda integrations see it. */
+  private async lambdaOutcome(functionRef: string, payload: unknown): Promise<LambdaOutcome> {
+    const outcome = await this.invokeOutcome(functionRef, payload);
+    return outcome.ok ? { ok: true, payload: outcome.result } : { ok: false, ...outcome.error };
   }
 
   private async invokeOutcome(functionRef: string, payload: unknown): Promise<InvocationOutcome> {
@@ -574,7 +629,8 @@ export class LocalRuntime {
       return Promise.resolve({ ok: false, error: { errorType: 'Lambda.ServiceException', errorMessage: entry.unavailable ?? 'unavailable' } });
     }
     const fn = entry.fn;
-    return this.faults.injector.invokeFunction(entry.info.name, fn.config.timeoutSeconds, () => fn.invoke(event, invokedArn));
+    // Real work: a virtual clock does not jump while a function runs, wherever the call came from.
+    return this.clock.track(this.faults.injector.invokeFunction(entry.info.name, fn.config.timeoutSeconds, () => fn.invoke(event, invokedArn)));
   }
 
   /** A `faults.functions` key -> the function's local name: what `invoke` accepts, or a unique path suffix. */
@@ -607,20 +663,20 @@ export class LocalRuntime {
     }
   }
 
-  private findStateMachine(ref: string | undefined): LocalStateMachine {
-    const all = [...this.machines.entries()];
+  private findStateMachine(ref: string | undefined): StateMachineInfo {
+    const all = this.stateMachines;
     if (ref === undefined) {
       if (all.length !== 1) {
-        throw new Error(`The assembly has ${all.length} state machines (${all.map(([info]) => info.path ?? info.name).join(', ')}): pass options.stateMachine`);
+        throw new Error(`The assembly has ${all.length} state machines (${all.map((info) => info.path ?? info.name).join(', ')}): pass options.stateMachine`);
       }
-      return all[0]![1];
+      return all[0]!;
     }
-    const direct = all.find(([info]) => info.name === ref || info.arn === ref);
-    if (direct) return direct[1];
+    const direct = all.find((info) => info.name === ref || info.arn === ref);
+    if (direct) return direct;
     const { stack, resource } = this.findResource(ref, 'AWS::StepFunctions::StateMachine');
-    const match = all.find(([info]) => info.stackName === stack.stackName && info.logicalId === resource.logicalId);
+    const match = all.find((info) => info.stackName === stack.stackName && info.logicalId === resource.logicalId);
     if (!match) throw new Error(`No state machine '${ref}' in the assembly`);
-    return match[1];
+    return match;
   }
 
   private findResource(ref: string, type?: string): { stack: AssemblyStack; resource: TemplateResource } {
@@ -728,6 +784,9 @@ function stableSuffix(key: string): string {
   return Array.from(createHash('sha256').update(key).digest().subarray(0, 6), (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
+/** Stands in for an integration until DynamoDB Local runs (never called: the runtime starts it first). */
+const notReady: TaskIntegration = () => Promise.reject(new Error('The local runtime is still starting'));
+
 /** The fault injector in force, shared by the runtime and the DynamoDB fault proxy. */
 interface FaultHolder {
   injector: FaultInjector;
@@ -823,6 +882,21 @@ function infoOf(stack: AssemblyStack, resource: TemplateResource): LocalResource
 
 function pick(source: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(keys.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
+}
+
+/** The engine's result with what callers of `run()` most often want from its history. */
+export function summarize(result: EngineExecutionResult): ExecutionResult {
+  const statesVisited: string[] = [];
+  let scheduled = 0;
+  let entries = 0;
+  for (const event of result.history) {
+    if (event.type.endsWith('StateEntered')) {
+      statesVisited.push((event.stateEnteredEventDetails as { name: string }).name);
+      if (event.type === 'TaskStateEntered') entries++;
+    }
+    if (event.type === 'TaskScheduled' || event.type === 'LambdaFunctionScheduled') scheduled++;
+  }
+  return { ...result, statesVisited, retries: Math.max(0, scheduled - entries), durationMs: result.stopDate.getTime() - result.startDate.getTime() };
 }
 
 /** Starts a {@link LocalRuntime}; same as `LocalRuntime.start(options)`. */

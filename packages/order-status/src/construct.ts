@@ -210,9 +210,8 @@ export class OrderStatusStep extends Construct {
           payment: { 'token.$': '$.Payload.paymentToken' },
         },
       },
-      // No ResultPath: the default ('$') already makes the result the whole state. Spelling it
-      // out changes nothing on AWS, but aws-local-stepfunctions 3.0 treats an explicit '$' as a
-      // key named "$" and the accepted order would never reach the next state locally.
+      // The accepted order (id filled in, validated) replaces the submitted input.
+      resultPath: '$',
     });
     retryLambdaPlatformErrors(task);
     return task;
@@ -236,9 +235,8 @@ export class OrderStatusStep extends Construct {
         'lines.$': options.linesPath ?? '$.reservation.lines',
         'total.$': options.totalPath ?? '$.reservation.total',
         'paymentId.$': options.paymentIdPath ?? '$.payment.paymentId',
-        // The state's own name, written out: the task id is the state name. `$$.State.Name` would
-        // say the same on AWS, but aws-local-stepfunctions 3.0 has no `$$.State` and fails the state.
-        causedBy: id,
+        // The history entry names the state that made the transition.
+        'causedBy.$': '$$.State.Name',
       }),
       // updatedAt is the transition's time: the workflow stamps its order events with it.
       resultSelector: {

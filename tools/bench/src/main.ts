@@ -65,7 +65,7 @@ const expressDefinition = definitionFromTemplate(expressMachine.Properties);
 log('starting the local runtime');
 const runtime = await LocalRuntime.start({
   assemblyDir,
-  retryIntervalMs: 10,
+  clock: 'virtual',
 });
 const sampler = new RssSampler();
 try {

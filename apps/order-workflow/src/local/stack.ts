@@ -1,7 +1,7 @@
 /**
  * Runs the synthesized order stack on this machine: the same cloud assembly `cdk synth`
  * produces, served by @order-flow/local — DynamoDB Local, the Lambda bundles in worker threads,
- * the state machine in aws-local-stepfunctions, the HTTP API, a Step Functions endpoint and
+ * the state machine on the @order-flow/step-functions engine (virtual time), the HTTP API, a Step Functions endpoint and
  * EventBridge recording. Shared by `pnpm start`, `pnpm demo` and the tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,14 +42,15 @@ export class LocalOrderStack {
 
   /**
    * Synthesizes the app into `assemblyDir` (default: a fresh temp dir) and starts it locally.
-   * Retry waits are shrunk (`retryIntervalMs`, default 20 ms) so backoffs don't stretch a demo
-   * or a test into minutes; the retry *counts* and error matching are the template's own.
+   * Runs on virtual time unless `options.clock` says otherwise: every Retry interval, backoff
+   * and timeout is the template's own, and none of them costs wall time (the clock jumps to the
+   * next due timer whenever no function or DynamoDB request is in flight).
    */
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalOrderStack> {
     const ownDir = options.assemblyDir === undefined;
     const assemblyDir = options.assemblyDir ?? mkdtempSync(join(tmpdir(), 'order-flow-cdk-'));
     buildApp({ outdir: assemblyDir }).synth();
-    const runtime = await LocalRuntime.start({ retryIntervalMs: 20, ...options, assemblyDir });
+    const runtime = await LocalRuntime.start({ clock: 'virtual', ...options, assemblyDir });
     if (!runtime.httpApis[0]) throw new Error('The synthesized app has no HTTP API');
     const outputs = runtime.outputs(WORKFLOW_STACK_NAME);
     const tables = {

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { EventBridgeClient, ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../src/dynamodb-local.ts';
-import { LocalEventBridge, PUT_EVENTS_RESOURCE, eventBusNamesFromAssembly } from '../../src/eventbridge.ts';
-import { LocalStateMachine } from '../../src/state-machine.ts';
+import { LocalEventBridge, eventBusNamesFromAssembly } from '../../src/eventbridge.ts';
+import { EVENTS_PUT_EVENTS_RESOURCE, putEventsIntegration } from '../../src/stepfunctions/integrations/index.ts';
+import { StepFunctionsEngine, VirtualClock } from '@order-flow/step-functions';
 import { PortInUseError } from '../../src/ports.ts';
 import { loadHttpApp, synthHttpApp } from '../app/http-app.ts';
 
@@ -92,12 +93,11 @@ describe('EventBridge from a synthesized app', () => {
     const machine = [...stack.resources.values()].find((r) => r.type === 'AWS::StepFunctions::StateMachine')!;
     const definition = JSON.parse(resolver.resolve(stack, machine.properties.DefinitionString) as string) as Record<string, unknown>;
     const bridge = new LocalEventBridge({ eventBuses: eventBusNamesFromAssembly(assembly.stacks, resolver) });
-    const local = new LocalStateMachine('Notify', 'arn:aws:states:us-east-1:000000000000:stateMachine:Notify', definition, {
-      invokeFunction: () => Promise.reject(new Error('no functions in this machine')),
-      integrations: { [PUT_EVENTS_RESOURCE]: bridge.taskIntegration() },
-    });
+    const engine = new StepFunctionsEngine({ clock: new VirtualClock(), accountId: '000000000000', integrations: { [EVENTS_PUT_EVENTS_RESOURCE]: putEventsIntegration((request) => bridge.putEvents(request)) } });
+    const { stateMachineArn } = engine.createStateMachine({ name: 'Notify', definition });
+    const { executionArn } = engine.startExecution({ stateMachineArn, input: JSON.stringify({ orderId: 'o-7', total: 1250 }), name: 'run-7' });
 
-    const result = await local.execute({ orderId: 'o-7', total: 1250 }, { name: 'run-7' });
+    const result = await engine.waitForExecution(executionArn);
 
     expect(result.status).toBe('SUCCEEDED');
     const [recorded] = bridge.recorder.list({ busName: 'orders-bus' });

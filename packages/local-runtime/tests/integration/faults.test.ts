@@ -14,7 +14,7 @@ describe('fault injection driven by configuration', () => {
   let tableName: string;
 
   beforeAll(async () => {
-    runtime = await LocalRuntime.start({ assemblyDir: inject('assemblyDir'), retryIntervalMs: 10, waitTimeMs: 10 });
+    runtime = await LocalRuntime.start({ assemblyDir: inject('assemblyDir'), clock: 'virtual' });
     // Straight to DynamoDB Local: the test's own reads are never faulted.
     client = new DynamoDBClient({ endpoint: runtime.dynamodb.endpoint, region: runtime.dynamodb.region, credentials: LOCAL_CREDENTIALS });
     tableName = runtime.physicalId(`${STACK}/Items`);

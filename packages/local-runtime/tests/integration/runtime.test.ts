@@ -11,8 +11,7 @@ describe('LocalRuntime against the synthesized test app', () => {
   beforeAll(async () => {
     runtime = await LocalRuntime.start({
       assemblyDir: inject('assemblyDir'),
-      retryIntervalMs: 10,
-      waitTimeMs: 10,
+      clock: 'virtual',
       functionLogs: (fn, line) => logLines.push(`${fn}: ${line}`),
     });
   });
@@ -131,8 +130,8 @@ describe('LocalRuntime against the synthesized test app', () => {
         statesVisited: ['Save', 'Load', 'Route', 'Shape', 'Done'],
       });
       expect(result.stopDate.getTime()).toBeGreaterThanOrEqual(result.startDate.getTime());
-      expect(result.events[0]).toMatchObject({ type: 'ExecutionStarted' });
-      expect(result.events.at(-1)).toMatchObject({ type: 'ExecutionSucceeded' });
+      expect(result.history[0]).toMatchObject({ type: 'ExecutionStarted' });
+      expect(result.history.at(-1)).toMatchObject({ type: 'ExecutionSucceeded' });
     });
 
     it('ends FAILED with the caught Boom: the Catch ResultPath saw {Error, Cause} like AWS', async () => {
@@ -140,29 +139,39 @@ describe('LocalRuntime against the synthesized test app', () => {
       expect(result.status).toBe('FAILED');
       expect(result.error).toBe('Boom');
       expect(result.statesVisited).toEqual(['Save', 'Load', 'Route', 'Explode', 'Failed']);
-      const failInput = result.events.find((e) => e.type === 'StateEntered' && (e.state as { name: string }).name === 'Failed')!.state as {
-        input: { error: { Error: string; Cause: string } };
-      };
+      const failEntered = result.history.find((e) => e.type === 'FailStateEntered')!.stateEnteredEventDetails as { input: string };
+      const failInput = { input: JSON.parse(failEntered.input) as { error: { Error: string; Cause: string } } };
       expect(Object.keys(failInput.input.error)).toEqual(['Error', 'Cause']);
       expect(failInput.input.error.Error).toBe('Boom');
       expect(JSON.parse(failInput.input.error.Cause)).toMatchObject({ errorType: 'Boom', errorMessage: 'boom for boom-1', trace: expect.any(Array) });
       expect(result.cause).toBe(failInput.input.error.Cause);
     });
 
-    it('retries quickly with retryIntervalMs and does not repeat the retried state', async () => {
+    it('retries with the definition\'s real intervals on virtual time, and does not re-enter the retried state', async () => {
+      const wallStart = Date.now();
       const result = await runtime.run({ id: 'flaky-1', mode: 'flaky' });
       expect(result.status).toBe('SUCCEEDED');
-      expect(result.events.filter((e) => e.type === 'StateRetried')).toHaveLength(2);
+      expect(result.retries).toBe(2);
       expect(result.statesVisited).toEqual(['Save', 'Load', 'Route', 'Shape', 'Done']);
-      // The definition waits 5 s then 10 s (with jitter) between attempts.
-      expect(result.durationMs).toBeLessThan(2_000);
+      // The definition waits up to 5 s then 10 s (FULL jitter): the history's timestamps keep the
+      // waits between the failed attempt and the next one, the wall clock does not pay them.
+      const scheduled = result.history.filter((e) => e.type === 'TaskScheduled').map((e) => e.timestamp.getTime());
+      const failed = result.history.filter((e) => e.type === 'TaskFailed').map((e) => e.timestamp.getTime());
+      expect(scheduled[1]! - failed[0]!).toBeLessThanOrEqual(5_000);
+      expect(scheduled[2]! - failed[1]!).toBeLessThanOrEqual(10_000);
+      expect(Date.now() - wallStart).toBeLessThan(5_000);
     });
 
-    it('shrinks Wait states with waitTimeMs', async () => {
+    it('waits a Wait state\'s full 30 s on virtual time, in well under that of wall time', async () => {
+      const wallStart = Date.now();
       const result = await runtime.run({ id: 'slow-1', mode: 'slow' });
       expect(result.status).toBe('SUCCEEDED');
       expect(result.statesVisited).toEqual(['Save', 'Load', 'Route', 'Pause', 'Shape', 'Done']);
-      expect(result.durationMs).toBeLessThan(2_000);
+      const entered = result.history.find((e) => e.type === 'WaitStateEntered')!.timestamp.getTime();
+      const exited = result.history.find((e) => e.type === 'WaitStateExited')!.timestamp.getTime();
+      expect(exited - entered).toBeGreaterThanOrEqual(30_000);
+      expect(result.durationMs).toBeGreaterThanOrEqual(30_000);
+      expect(Date.now() - wallStart).toBeLessThan(5_000);
     });
 
     it('aborts an execution on signal', async () => {

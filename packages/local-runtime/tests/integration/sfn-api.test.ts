@@ -10,7 +10,7 @@ import {
   type DescribeExecutionCommandOutput,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { LOCAL_CREDENTIALS, LocalRuntime, PortInUseError } from '../../src/index.ts';
 import { STACK } from '../app/test-app.ts';
 
@@ -21,8 +21,8 @@ describe('Step Functions API with the real @aws-sdk/client-sfn', () => {
   const uid = () => `t-${Math.random().toString(36).slice(2, 10)}`;
 
   beforeAll(async () => {
-    // No waitTimeMs: the app's 30 s Wait state keeps a 'slow' execution RUNNING for the whole file.
-    runtime = await LocalRuntime.start({ assemblyDir: inject('assemblyDir'), retryIntervalMs: 10, stepFunctionsPort: 0 });
+    // Virtual time, held while a test needs a 'slow' execution (30 s Wait state) to stay RUNNING.
+    runtime = await LocalRuntime.start({ assemblyDir: inject('assemblyDir'), clock: 'virtual', stepFunctionsPort: 0 });
     sfn = new SFNClient({ endpoint: runtime.stepFunctionsApi!.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
     machineArn = runtime.stateMachines[0]!.arn;
   });
@@ -151,6 +151,8 @@ describe('Step Functions API with the real @aws-sdk/client-sfn', () => {
   });
 
   it('returns the same execution for the same name and input while RUNNING; other input is ExecutionAlreadyExists', async () => {
+    // Real work in flight for the virtual clock: the 30 s Wait stays RUNNING while the test looks.
+    onTestFinished(runtime.clock.hold());
     const name = uid();
     const first = await start({ id: name, mode: 'slow' }, name);
     const again = await start({ id: name, mode: 'slow' }, name);
@@ -175,6 +177,8 @@ describe('Step Functions API with the real @aws-sdk/client-sfn', () => {
   });
 
   it('stops a RUNNING execution: ABORTED with the given error and cause', async () => {
+    // Real work in flight for the virtual clock: the 30 s Wait stays RUNNING while the test looks.
+    onTestFinished(runtime.clock.hold());
     const { executionArn } = await start({ id: 'api-stop', mode: 'slow' });
     await expect.poll(async () => (await fullHistory(executionArn!)).at(-1)?.type).toBe('WaitStateEntered');
 
@@ -190,6 +194,8 @@ describe('Step Functions API with the real @aws-sdk/client-sfn', () => {
   });
 
   it('lists executions newest first, by status, in pages; run() executions included', async () => {
+    // Real work in flight for the virtual clock: the 30 s Wait stays RUNNING while the test looks.
+    onTestFinished(runtime.clock.hold());
     const viaRun = await runtime.run({ id: 'api-list-run', mode: 'ok' });
     const slow = await start({ id: 'api-list-slow', mode: 'slow' });
 

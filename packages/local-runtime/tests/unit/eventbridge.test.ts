@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EventBridgeValidationError, EventRecorder, LocalEventBridge, PUT_EVENTS_RESOURCE, type EventBridgeEvent } from '../../src/eventbridge.ts';
+import { EventBridgeValidationError, EventRecorder, LocalEventBridge, type EventBridgeEvent } from '../../src/eventbridge.ts';
 
 const NOW = new Date('2026-11-25T10:20:30.456Z');
-const context = {
-  stateName: 'Publish',
-  resource: PUT_EVENTS_RESOURCE,
-  executionArn: 'arn:aws:states:us-east-1:000000000000:execution:Flow:run-1',
-};
 const event = (n: number, overrides: Partial<EventBridgeEvent> = {}): EventBridgeEvent => ({
   version: '0',
   id: `id-${n}`,
@@ -134,36 +129,6 @@ describe('LocalEventBridge.putEvents', () => {
     expect(() => local.putEvents({ Entries: [] })).toThrow(/greater than or equal to 1/);
     expect(() => local.putEvents({ Entries: Array.from({ length: 11 }, () => entry) })).toThrow(/less than or equal to 10/);
     expect(() => local.putEvents({ Entries: [{ ...entry, Detail: JSON.stringify({ big: 'x'.repeat(256 * 1024) }) }] })).toThrow(/over the limit/);
-    expect(local.recorder.size).toBe(0);
-  });
-});
-
-describe('LocalEventBridge.taskIntegration (arn:aws:states:::events:putEvents)', () => {
-  it("returns AWS's response and appends the state machine and execution ARNs to Resources", async () => {
-    const local = new LocalEventBridge({ eventBuses: ['orders-bus'] });
-    const result = await local.taskIntegration()(
-      { Entries: [{ Detail: { orderId: 'o-1' }, DetailType: 'OrderConfirmed', Source: 'orders', EventBusName: 'orders-bus', Resources: ['arn:mine'] }] },
-      context,
-    );
-    const [recorded] = local.recorder.list({ busName: 'orders-bus' });
-    expect(result).toEqual({ Entries: [{ EventId: recorded!.event.id }], FailedEntryCount: 0 });
-    expect(recorded!.event.resources).toEqual(['arn:mine', 'arn:aws:states:us-east-1:000000000000:stateMachine:Flow', context.executionArn]);
-    expect(recorded!.event.detail).toEqual({ orderId: 'o-1' });
-  });
-
-  it('fails the state with EventBridge.FailedEntry when an entry fails', async () => {
-    const local = new LocalEventBridge();
-    const run = local.taskIntegration()({ Entries: [{ Detail: {}, DetailType: 'T', Source: 's', EventBusName: 'unknown-bus' }] }, context);
-    await expect(run).rejects.toMatchObject({ name: 'EventBridge.FailedEntry', message: expect.stringContaining('"FailedEntryCount":1') });
-  });
-
-  it('fails with EventBridge.ValidationException for too many entries, and States.Runtime for .waitForTaskToken', async () => {
-    const local = new LocalEventBridge();
-    const entries = Array.from({ length: 11 }, () => ({ Detail: {}, DetailType: 'T', Source: 's' }));
-    await expect(local.taskIntegration()({ Entries: entries }, context)).rejects.toMatchObject({ name: 'EventBridge.ValidationException' });
-    await expect(
-      local.taskIntegration()({ Entries: entries.slice(0, 1) }, { ...context, resource: `${PUT_EVENTS_RESOURCE}.waitForTaskToken` }),
-    ).rejects.toMatchObject({ name: 'States.Runtime' });
     expect(local.recorder.size).toBe(0);
   });
 });

@@ -192,8 +192,8 @@ describe('OrderStatusStep tasks', () => {
         payment: { 'token.$': '$.Payload.paymentToken' },
       },
     });
-    // Default ResultPath ('$'): the state becomes { order }.
-    expect(json.ResultPath).toBeUndefined();
+    // ResultPath '$': the state becomes { order }.
+    expect(json.ResultPath).toBe('$');
     // Only the Lambda service exceptions: InvalidOrder / OrderConflict are never retried.
     expect(json.Retry).toEqual([SERVICE_RETRY, PLATFORM_RETRY]);
     expect(JSON.stringify(json.Retry)).not.toMatch(/InvalidOrder|OrderConflict|States\.ALL/);
@@ -215,7 +215,7 @@ describe('OrderStatusStep tasks', () => {
       'lines.$': '$.reservation.lines',
       'total.$': '$.reservation.total',
       'paymentId.$': '$.payment.paymentId',
-      causedBy: 'ConfirmOrder',
+      'causedBy.$': '$$.State.Name',
     });
     expect(json.ResultSelector).toEqual({
       'orderId.$': '$.Payload.orderId',

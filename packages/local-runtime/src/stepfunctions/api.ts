@@ -1,24 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { StepFunctionsError, type ExecutionRegistry, type ExecutionState } from './executions.js';
-import { PortInUseError, assertPortFree } from './ports.js';
-
-/** A state machine as `DescribeStateMachine` reports it. */
-export interface StateMachineDescription {
-  readonly stateMachineArn: string;
-  readonly name: string;
-  /** The resolved ASL definition as JSON text. */
-  readonly definition: string;
-  readonly roleArn?: string;
-  readonly type: 'STANDARD' | 'EXPRESS';
-  readonly creationDate: Date;
-}
-
-/** What the Step Functions API serves: the runtime's executions and state machines. */
-export interface StepFunctionsBackend {
-  readonly executions: ExecutionRegistry;
-  readonly stateMachines: readonly StateMachineDescription[];
-}
+import { StepFunctionsError, type ExecutionState, type StateMachineType, type StepFunctionsEngine } from '@order-flow/step-functions';
+import { PortInUseError, assertPortFree } from '../ports.js';
 
 /** Options of {@link startStepFunctionsApi}. */
 export interface StepFunctionsApiOptions {
@@ -39,22 +22,25 @@ export interface StepFunctionsApi {
 }
 
 type Body = Record<string, unknown>;
-type Operation = (body: Body, backend: StepFunctionsBackend) => unknown;
+type Operation = (body: Body, engine: StepFunctionsEngine) => unknown;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Serves the Step Functions JSON protocol (`X-Amz-Target: AWSStepFunctions.<Operation>`, JSON
- * 1.0 bodies, epoch-second timestamps, `{"__type","message"}` errors) on localhost, so
- * `@aws-sdk/client-sfn` and the AWS CLI work against the local runtime unchanged.
+ * 1.0 bodies, epoch-second timestamps, `{"__type","message"}` errors) on localhost over an
+ * engine, so `@aws-sdk/client-sfn` and the AWS CLI work against it unchanged.
+ *
+ * `StartSyncExecution` and `TestState` are sent by the SDK to a `sync-` host prefix
+ * (`sync-127.0.0.1`, which does not resolve): create the client with `disableHostPrefix: true`.
  *
  * @throws PortInUseError when the port is taken
  */
-export async function startStepFunctionsApi(backend: StepFunctionsBackend, options: StepFunctionsApiOptions = {}): Promise<StepFunctionsApi> {
+export async function startStepFunctionsApi(engine: StepFunctionsEngine, options: StepFunctionsApiOptions = {}): Promise<StepFunctionsApi> {
   const requested = options.port ?? 0;
   if (requested !== 0) await assertPortFree(requested, 'Step Functions API');
   const server = createServer((request, response) => {
-    handle(request, response, backend).catch((error: unknown) => {
+    handle(request, response, engine).catch((error: unknown) => {
       if (!response.headersSent) send(response, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
       else response.destroy();
     });
@@ -81,47 +67,84 @@ export async function startStepFunctionsApi(backend: StepFunctionsBackend, optio
 }
 
 const OPERATIONS: Readonly<Record<string, Operation>> = {
-  StartExecution: (body, { executions }) => {
-    const { executionArn, startDate } = executions.start(requiredString(body, 'stateMachineArn'), optionalString(body, 'input'), {
+  CreateStateMachine: (body, engine) =>
+    engine.createStateMachine({
+      name: requiredString(body, 'name'),
+      definition: requiredString(body, 'definition'),
+      ...(body.roleArn !== undefined && { roleArn: requiredString(body, 'roleArn') }),
+      ...(body.type !== undefined && { type: machineType(body) }),
+    }),
+  UpdateStateMachine: (body, engine) =>
+    engine.updateStateMachine({
+      stateMachineArn: requiredString(body, 'stateMachineArn'),
+      ...(body.definition !== undefined && { definition: requiredString(body, 'definition') }),
+      ...(body.roleArn !== undefined && { roleArn: requiredString(body, 'roleArn') }),
+    }),
+  DeleteStateMachine: (body, engine) => {
+    engine.deleteStateMachine(requiredString(body, 'stateMachineArn'));
+    return {};
+  },
+  DescribeStateMachine: (body, engine) => engine.describeStateMachine(requiredString(body, 'stateMachineArn')),
+  ListStateMachines: (_body, engine) => ({ stateMachines: engine.listStateMachines() }),
+  StartExecution: (body, engine) => {
+    const { executionArn, startDate } = engine.startExecution({
+      stateMachineArn: requiredString(body, 'stateMachineArn'),
+      ...optionalString(body, 'input'),
       ...(body.name !== undefined && { name: requiredString(body, 'name') }),
     });
     return { executionArn, startDate };
   },
-  DescribeExecution: (body, { executions }) => {
-    const description = executions.describe(requiredString(body, 'executionArn'));
+  StartSyncExecution: async (body, engine) => {
+    const result = await engine.startSyncExecution({
+      stateMachineArn: requiredString(body, 'stateMachineArn'),
+      ...optionalString(body, 'input'),
+      ...(body.name !== undefined && { name: requiredString(body, 'name') }),
+    });
+    return { ...result, inputDetails: { included: true }, ...(result.output !== undefined && { outputDetails: { included: true } }) };
+  },
+  DescribeExecution: (body, engine) => {
+    const description = engine.describeExecution(requiredString(body, 'executionArn'));
     return { ...description, inputDetails: { included: true }, ...(description.output !== undefined && { outputDetails: { included: true } }) };
   },
-  GetExecutionHistory: (body, { executions }) =>
-    executions.history(requiredString(body, 'executionArn'), {
+  GetExecutionHistory: (body, engine) =>
+    engine.getExecutionHistory(requiredString(body, 'executionArn'), {
       ...optionalNumber(body, 'maxResults'),
       ...(body.reverseOrder !== undefined && { reverseOrder: body.reverseOrder === true }),
       ...(body.includeExecutionData !== undefined && { includeExecutionData: body.includeExecutionData !== false }),
       ...(body.nextToken !== undefined && { nextToken: requiredString(body, 'nextToken') }),
     }),
-  ListExecutions: (body, { executions }) =>
-    executions.list(requiredString(body, 'stateMachineArn'), {
+  ListExecutions: (body, engine) =>
+    engine.listExecutions(requiredString(body, 'stateMachineArn'), {
       ...(body.statusFilter !== undefined && { statusFilter: requiredString(body, 'statusFilter') as ExecutionState }),
       ...optionalNumber(body, 'maxResults'),
       ...(body.nextToken !== undefined && { nextToken: requiredString(body, 'nextToken') }),
     }),
-  StopExecution: (body, { executions }) =>
-    executions.stop(requiredString(body, 'executionArn'), {
+  StopExecution: (body, engine) =>
+    engine.stopExecution(requiredString(body, 'executionArn'), {
       ...(body.error !== undefined && { error: requiredString(body, 'error') }),
       ...(body.cause !== undefined && { cause: requiredString(body, 'cause') }),
     }),
-  DescribeStateMachine: (body, { stateMachines }) => {
-    const arn = requiredString(body, 'stateMachineArn');
-    if (!/^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:[^:]+$/.test(arn)) throw new StepFunctionsError('InvalidArn', `Invalid Arn: '${arn}'`);
-    const machine = stateMachines.find((candidate) => candidate.stateMachineArn === arn);
-    if (!machine) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-    return { ...machine, status: 'ACTIVE' };
+  SendTaskSuccess: (body, engine) => {
+    engine.sendTaskSuccess(requiredString(body, 'taskToken'), requiredString(body, 'output'));
+    return {};
   },
-  ListStateMachines: (_body, { stateMachines }) => ({
-    stateMachines: stateMachines.map(({ stateMachineArn, name, type, creationDate }) => ({ stateMachineArn, name, type, creationDate })),
-  }),
+  SendTaskFailure: (body, engine) => {
+    engine.sendTaskFailure(requiredString(body, 'taskToken'), optionalString(body, 'error').error, optionalString(body, 'cause').cause);
+    return {};
+  },
+  SendTaskHeartbeat: (body, engine) => {
+    engine.sendTaskHeartbeat(requiredString(body, 'taskToken'));
+    return {};
+  },
 };
 
-async function handle(request: IncomingMessage, response: ServerResponse, backend: StepFunctionsBackend): Promise<void> {
+function machineType(body: Body): StateMachineType {
+  const type = requiredString(body, 'type');
+  if (type !== 'STANDARD' && type !== 'EXPRESS') throw new StepFunctionsError('ValidationException', `type must be STANDARD or EXPRESS, got '${type}'`);
+  return type;
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, engine: StepFunctionsEngine): Promise<void> {
   try {
     if (request.method !== 'POST') throw new StepFunctionsError('UnknownOperationException', `Only POST is supported, got ${request.method}`);
     const target = String(request.headers['x-amz-target'] ?? '');
@@ -129,7 +152,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, backen
     const operation = operationName === undefined ? undefined : OPERATIONS[operationName];
     if (!operation) throw new StepFunctionsError('UnknownOperationException', `Unknown operation '${target}'`);
     const body = parseBody(await readBody(request));
-    send(response, 200, operation(body, backend));
+    send(response, 200, await operation(body, engine));
   } catch (error) {
     if (!(error instanceof StepFunctionsError)) throw error;
     send(response, 400, { __type: error.name, message: error.message });
@@ -180,8 +203,8 @@ function requiredString(body: Body, key: string): string {
   return value;
 }
 
-function optionalString(body: Body, key: string): string | undefined {
-  return body[key] === undefined || body[key] === null ? undefined : requiredString(body, key);
+function optionalString<K extends string>(body: Body, key: K): { [P in K]?: string } {
+  return body[key] === undefined || body[key] === null ? {} : ({ [key]: requiredString(body, key) } as { [P in K]?: string });
 }
 
 function optionalNumber(body: Body, key: 'maxResults'): { maxResults?: number } {

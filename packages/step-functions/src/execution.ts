@@ -1,0 +1,137 @@
+import type { Clock } from './clock.js';
+import { StatesError, StatesErrors, toStatesError } from './errors.js';
+import type { HistoryRecorder} from './history.js';
+import { dataField, type HistoryEvent } from './history.js';
+import type { ExecutionEnv } from './interpreter/env.js';
+import { runStates, type StatesBlock } from './interpreter/run-states.js';
+import { VariableScope } from './interpreter/variables.js';
+import type { TaskDispatcher } from './integrations/dispatch.js';
+import { FailStateError } from './states/simple.js';
+
+/** Final status of an execution. */
+export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+/** How an execution ended. */
+export interface ExecutionOutcome {
+  readonly status: ExecutionStatus;
+  /** The output (SUCCEEDED only). */
+  readonly output?: unknown;
+  /** The Error of a FAILED/TIMED_OUT/ABORTED execution, when there is one. */
+  readonly error?: string;
+  readonly cause?: string;
+  readonly startDate: Date;
+  readonly stopDate: Date;
+}
+
+/** What one execution needs. */
+export interface ExecutionSpec {
+  readonly definition: StatesBlock & { readonly TimeoutSeconds?: number };
+  readonly input: unknown;
+  readonly executionArn: string;
+  readonly name: string;
+  readonly stateMachine: { readonly arn: string; readonly name: string };
+  readonly roleArn?: string;
+  /** The longest an execution of this type may run: 1 year (Standard), 5 minutes (Express). */
+  readonly maxDurationSeconds: number;
+  readonly clock: Clock;
+  readonly tasks: TaskDispatcher;
+  readonly region: string;
+  readonly random: () => number;
+  readonly history: HistoryRecorder;
+  /** Stops the execution (StopExecution): status ABORTED. */
+  readonly abort: AbortSignal;
+  /** Error and cause for the ExecutionAborted event. */
+  readonly abortDetails?: () => { error?: string; cause?: string };
+}
+
+/** Thrown into running work when the execution times out. */
+class ExecutionTimedOut extends Error {}
+
+/**
+ * Runs one execution from its first state to its end, recording the history: ExecutionStarted,
+ * the states' events, then ExecutionSucceeded/Failed/TimedOut/Aborted. The definition's
+ * `TimeoutSeconds` (capped by the type's limit) ends it as TIMED_OUT with `States.Timeout`
+ * ("Standard and Express workflow types", "State machine structure" > TimeoutSeconds).
+ */
+export async function runExecution(spec: ExecutionSpec): Promise<ExecutionOutcome> {
+  const { clock, history } = spec;
+  const startDate = new Date(clock.now());
+  const line = history.line();
+  line.add('ExecutionStarted', { ...dataField('input', spec.input), ...(spec.roleArn !== undefined && { roleArn: spec.roleArn }) });
+
+  const timeout = new AbortController();
+  const signal = AbortSignal.any([spec.abort, timeout.signal]);
+  const limitSeconds = Math.min(spec.definition.TimeoutSeconds ?? spec.maxDurationSeconds, spec.maxDurationSeconds);
+  const stopTimer = new AbortController();
+  clock.sleep(limitSeconds * 1000, AbortSignal.any([stopTimer.signal, spec.abort])).then(
+    () => timeout.abort(new ExecutionTimedOut()),
+    () => undefined,
+  );
+
+  const env: ExecutionEnv = {
+    clock,
+    history,
+    signal,
+    execution: {
+      arn: spec.executionArn,
+      name: spec.name,
+      input: spec.input,
+      startTime: startDate.toISOString(),
+      ...(spec.roleArn !== undefined && { roleArn: spec.roleArn }),
+    },
+    stateMachine: spec.stateMachine,
+    region: spec.region,
+    tasks: spec.tasks,
+    random: spec.random,
+  };
+  const frame = { line, variables: new VariableScope(), queryLanguage: (spec.definition.QueryLanguage ?? 'JSONPath'), signal };
+  const stopped = new Promise<never>((_, reject) => {
+    const onStop = () => reject(signal.reason as Error);
+    if (signal.aborted) onStop();
+    else signal.addEventListener('abort', onStop, { once: true });
+  });
+  stopped.catch(() => undefined);
+
+  let outcome: Omit<ExecutionOutcome, 'startDate' | 'stopDate'>;
+  try {
+    const output = await Promise.race([runStates(spec.definition, spec.input, frame, env), stopped]);
+    outcome = { status: 'SUCCEEDED', output };
+  } catch (error) {
+    outcome = endOf(error, spec);
+  } finally {
+    stopTimer.abort();
+  }
+
+  const stopDate = new Date(clock.now());
+  switch (outcome.status) {
+    case 'SUCCEEDED':
+      line.add('ExecutionSucceeded', dataField('output', outcome.output));
+      break;
+    case 'FAILED':
+      line.add('ExecutionFailed', errorDetails(outcome));
+      break;
+    case 'TIMED_OUT':
+      line.add('ExecutionTimedOut', errorDetails(outcome));
+      break;
+    case 'ABORTED':
+      line.add('ExecutionAborted', errorDetails(outcome));
+      break;
+  }
+  return { ...outcome, startDate, stopDate };
+}
+
+function endOf(error: unknown, spec: ExecutionSpec): Omit<ExecutionOutcome, 'startDate' | 'stopDate'> {
+  if (spec.abort.aborted) return { status: 'ABORTED', ...spec.abortDetails?.() };
+  if (error instanceof ExecutionTimedOut) return { status: 'TIMED_OUT', error: StatesErrors.Timeout };
+  if (error instanceof FailStateError) {
+    return { status: 'FAILED', ...(error.failError !== undefined && { error: error.failError }), ...(error.failCause !== undefined && { cause: error.failCause }) };
+  }
+  const failure = error instanceof StatesError ? error : toStatesError(error);
+  return { status: 'FAILED', error: failure.error, ...(failure.cause !== undefined && { cause: failure.cause }) };
+}
+
+function errorDetails(outcome: { error?: string; cause?: string }): Record<string, unknown> {
+  return { ...(outcome.error !== undefined && { error: outcome.error }), ...(outcome.cause !== undefined && { cause: outcome.cause }) };
+}
+
+export type { HistoryEvent };

@@ -1,0 +1,119 @@
+import { StatesError } from '../errors.js';
+import { evaluateJsonata, type JsonataBindings } from '../query/jsonata.js';
+import { applyInputPath, applyOutputPath, applyResultPath, PathNotFoundError, resolvePayloadTemplate } from '../query/jsonpath.js';
+import type { ContextObject } from '../query/types.js';
+import { contextObject, queryScope, type ExecutionEnv, type Frame, type QueryLanguage } from './env.js';
+
+/** A state of a definition, as parsed JSON (the validator has checked its shape). */
+export type StateDef = Readonly<Record<string, unknown>> & { readonly Type: string };
+
+/** One entry into one state. */
+export interface StateRun {
+  readonly name: string;
+  readonly state: StateDef;
+  /** The state's input as it arrived (`$states.input`, JSONPath `$` before InputPath). */
+  readonly rawInput: unknown;
+  readonly frame: Frame;
+  readonly env: ExecutionEnv;
+  readonly enteredTime: string;
+  /** Id of the `*StateEntered` event (AWS cites it in States.Runtime causes). */
+  readonly enteredEventId: number;
+  readonly language: QueryLanguage;
+}
+
+/** What a state produced: its output and the variables its Assign sets. */
+export interface StateResult {
+  readonly output: unknown;
+  readonly assigned?: Readonly<Record<string, unknown>>;
+}
+
+/** The context object of this entry, with the attempt's retry count and task token. */
+export function contextOf(run: StateRun, retryCount = 0, taskToken?: string): ContextObject {
+  return contextObject(run.env, run.frame, { name: run.name, enteredTime: run.enteredTime, retryCount }, taskToken);
+}
+
+/** JSONPath: InputPath, then (where the state has it) Parameters — the effective input. */
+export function effectiveInput(run: StateRun, context: ContextObject, parametersField: 'Parameters' | null = 'Parameters'): unknown {
+  const selected = withField('InputPath', () => applyInputPath(run.state.InputPath as string | null | undefined, queryScope(run.rawInput, context, run.frame)));
+  const template = parametersField === null ? undefined : run.state[parametersField];
+  if (template === undefined) return selected;
+  return resolvePayloadTemplate(template, queryScope(selected, context, run.frame), parametersField ?? 'Parameters');
+}
+
+/** JSONata bindings of this entry. */
+export function bindings(run: StateRun, context: ContextObject, extra: Pick<JsonataBindings, 'result' | 'errorOutput'> = {}): JsonataBindings {
+  return { input: run.rawInput, context, variables: run.frame.variables.visible(), ...extra };
+}
+
+/** Evaluates a JSONata field of the state (a literal passes through). */
+export function jsonata(run: StateRun, context: ContextObject, field: string, value: unknown, extra: Pick<JsonataBindings, 'result' | 'errorOutput'> = {}): Promise<unknown> {
+  return evaluateJsonata(value, bindings(run, context, extra), field);
+}
+
+/**
+ * Turns a state's result into its output and assignments, in each query language's order:
+ * JSONPath ResultSelector -> (Assign on the selected result) -> ResultPath -> OutputPath;
+ * JSONata Output (default: the result) and Assign, both over `$states.result`.
+ * Assign and Output both see the variables as they were before this state assigned any.
+ *
+ * @param result the task/branch/iteration result, or for Pass/Wait/Choice/Succeed the value
+ *   that plays its part (see each state)
+ * @param hasResultSelector whether ResultSelector applies (Task, Parallel, Map)
+ */
+export async function finish(
+  run: StateRun,
+  context: ContextObject,
+  result: unknown,
+  options: { resultSelector?: boolean; resultPath?: boolean; jsonataDefault?: unknown } = {},
+): Promise<StateResult> {
+  const { state } = run;
+  if (run.language === 'JSONata') {
+    const output = state.Output === undefined ? (options.jsonataDefault ?? result) : await jsonata(run, context, 'Output', state.Output, { result });
+    const assigned = state.Assign === undefined ? undefined : ((await jsonata(run, context, 'Assign', state.Assign, { result })) as Record<string, unknown>);
+    return { output, ...(assigned !== undefined && { assigned }) };
+  }
+  const selected =
+    options.resultSelector && state.ResultSelector !== undefined ? resolvePayloadTemplate(state.ResultSelector, queryScope(result, context, run.frame), 'ResultSelector') : result;
+  const assigned = state.Assign === undefined ? undefined : (resolvePayloadTemplate(state.Assign, queryScope(selected, context, run.frame), 'Assign') as Record<string, unknown>);
+  const merged = options.resultPath === false ? selected : applyResultPath(run.rawInput, selected, state.ResultPath as string | null | undefined);
+  const output = withField('OutputPath', () => applyOutputPath(state.OutputPath as string | null | undefined, merged, { context, variables: run.frame.variables.visible() }));
+  return { output, ...(assigned !== undefined && { assigned }) };
+}
+
+/**
+ * A path that matches nothing is `States.Runtime`, which no Retry or Catch handles; AWS's cause
+ * names the state and the event it entered at.
+ */
+export function runtimeError(run: StateRun, error: unknown): StatesError | undefined {
+  const prefix = `An error occurred while executing the state '${run.name}' (entered at the event id #${run.enteredEventId}).`;
+  if (error instanceof FieldPathError) return new StatesError('States.Runtime', `${prefix} Invalid path '${error.path}' : No results for path: ${bracketed(error.path)}`);
+  if (error instanceof PathNotFoundError) return new StatesError('States.Runtime', `${prefix} ${error.message}`);
+  if (error instanceof StatesError && error.error === 'States.Runtime' && !error.cause?.startsWith('An error occurred while executing the state')) {
+    return new StatesError('States.Runtime', `${prefix} ${error.cause ?? ''}`.trim());
+  }
+  return undefined;
+}
+
+/** A PathNotFoundError from InputPath/OutputPath, whose AWS message differs from Parameters'. */
+class FieldPathError extends Error {
+  constructor(
+    readonly field: string,
+    readonly path: string,
+  ) {
+    super(`${field}: no results for ${path}`);
+  }
+}
+
+function withField<T>(field: string, evaluate: () => T): T {
+  try {
+    return evaluate();
+  } catch (error) {
+    if (error instanceof PathNotFoundError) throw new FieldPathError(field, error.path);
+    throw error;
+  }
+}
+
+// `$.a.b` -> `$['a']['b']`, as AWS quotes paths in its InputPath/OutputPath causes.
+function bracketed(path: string): string {
+  return path.replace(/\.([A-Za-z_][\w-]*)/g, "['$1']");
+}

@@ -1,0 +1,145 @@
+/**
+ * Virtual time: real intervals, no wall time. Retry schedules follow "Error handling in Step
+ * Functions" > "Retrying after an error" (IntervalSeconds x BackoffRate^n, capped by
+ * MaxDelaySeconds); the execution limit follows "State machine structure" > TimeoutSeconds.
+ */
+import { describe, expect, it } from 'vitest';
+import { StepFunctionsEngine, VirtualClock, runStateMachine, type HistoryEvent, type LambdaOutcome } from '../../src/index.ts';
+
+const MINUTE = 60_000;
+
+/** A dependency that is down for the first `outageMs` of virtual time, then answers. */
+function dependencyDownFor(clock: VirtualClock, outageMs: number) {
+  const start = clock.now();
+  const calls: number[] = [];
+  const invokeFunction = async (): Promise<LambdaOutcome> => {
+    // Real work: a few ms of wall time during which the clock must not jump.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    calls.push(clock.now() - start);
+    return clock.now() - start < outageMs ? { ok: false, errorType: 'ServiceUnavailable', errorMessage: 'down' } : { ok: true, payload: { ok: true } };
+  };
+  return { calls, invokeFunction };
+}
+
+const callWithRetries = (timeoutSeconds?: number) => ({
+  StartAt: 'Call',
+  ...(timeoutSeconds !== undefined && { TimeoutSeconds: timeoutSeconds }),
+  States: {
+    Call: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'dependency', 'Payload.$': '$' },
+      Retry: [{ ErrorEquals: ['ServiceUnavailable'], IntervalSeconds: 60, BackoffRate: 2, MaxDelaySeconds: 300, MaxAttempts: 12 }],
+      End: true,
+    },
+  },
+});
+
+const times = (history: readonly HistoryEvent[], type: string) => history.filter((e) => e.type === type).map((e) => e.timestamp.getTime());
+
+describe('virtual time', () => {
+  it('rides out a 30-minute outage with the real retry intervals in well under a second of wall time', async () => {
+    // Prepare
+    const clock = new VirtualClock();
+    const dependency = dependencyDownFor(clock, 30 * MINUTE);
+    const wallStart = Date.now();
+
+    // Act
+    const result = await runStateMachine(callWithRetries(), {}, { clock, invokeFunction: dependency.invokeFunction });
+
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    expect(Date.now() - wallStart).toBeLessThan(3_000);
+    // Waits 60, 120, 240, then capped at 300 s: attempts at 0, 1, 3, 7, 12, 17, 22, 27, 32 min.
+    const scheduled = times(result.history, 'TaskScheduled');
+    const gaps = scheduled.slice(1).map((t, i) => Math.round((t - scheduled[i]!) / 1000));
+    expect(gaps.map((g) => Math.round(g / 10) * 10)).toEqual([60, 120, 240, 300, 300, 300, 300, 300]);
+    expect(result.stopDate.getTime() - result.startDate.getTime()).toBeGreaterThanOrEqual(30 * MINUTE);
+    expect(dependency.calls).toHaveLength(9);
+  });
+
+  it('negative control: a 300 s TimeoutSeconds shorter than the retry budget times the execution out at 300 s', async () => {
+    // Prepare
+    const clock = new VirtualClock();
+    const dependency = dependencyDownFor(clock, 30 * MINUTE);
+
+    // Act
+    const result = await runStateMachine(callWithRetries(300), {}, { clock, invokeFunction: dependency.invokeFunction });
+
+    // Assess
+    expect(result).toMatchObject({ status: 'TIMED_OUT', error: 'States.Timeout' });
+    expect(result.history.at(-1)!.type).toBe('ExecutionTimedOut');
+    const span = result.stopDate.getTime() - result.startDate.getTime();
+    expect(span).toBeGreaterThanOrEqual(300_000);
+    expect(span).toBeLessThan(301_000);
+    // Attempts at 0, 60, 180 s; the next (at 420 s) never happens.
+    expect(dependency.calls).toHaveLength(3);
+  });
+
+  it('fires timers in their true order: a 5 s task timeout beats a 10 s Wait in a sibling branch', async () => {
+    // Prepare
+    const clock = new VirtualClock();
+    const engine = new StepFunctionsEngine({ clock });
+    const definition = {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          End: true,
+          Branches: [
+            { StartAt: 'Long', States: { Long: { Type: 'Wait', Seconds: 10, End: true } } },
+            { StartAt: 'Callback', States: { Callback: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.waitForTaskToken', TimeoutSeconds: 5, Parameters: { StateMachineArn: 'PLACEHOLDER', 'Input.$': '$' }, End: true } } },
+          ],
+        },
+      },
+    };
+    const { stateMachineArn: child } = engine.createStateMachine({ name: 'child', definition: { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } } });
+    definition.States.Both.Branches[1]!.States.Callback!.Parameters.StateMachineArn = child;
+    const { stateMachineArn } = engine.createStateMachine({ name: 'parent', definition });
+
+    // Act
+    const { executionArn } = engine.startExecution({ stateMachineArn });
+    const result = await engine.waitForExecution(executionArn);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    const timedOut = times(result.history, 'TaskTimedOut')[0]! - result.startDate.getTime();
+    expect(timedOut).toBeGreaterThanOrEqual(5_000);
+    expect(timedOut).toBeLessThan(6_000);
+    // The Wait branch was stopped when its sibling failed: it never exited.
+    expect(result.history.some((e) => e.type === 'WaitStateExited')).toBe(false);
+  });
+
+  it('keeps real time while work is in flight: no jump past a slow call', async () => {
+    // Prepare: the call takes 200 ms of wall time; a 1 h Wait runs beside it in a Parallel.
+    const clock = new VirtualClock();
+    let sawJumpDuringCall = false;
+    const invokeFunction = async (): Promise<LambdaOutcome> => {
+      const before = clock.now();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      sawJumpDuringCall = clock.now() - before > 5_000;
+      return { ok: true, payload: 1 };
+    };
+    const definition = {
+      StartAt: 'Both',
+      States: {
+        Both: {
+          Type: 'Parallel',
+          End: true,
+          Branches: [
+            { StartAt: 'Hour', States: { Hour: { Type: 'Wait', Seconds: 3600, End: true } } },
+            { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:slow', End: true } } },
+          ],
+        },
+      },
+    };
+
+    // Act
+    const result = await runStateMachine(definition, {}, { clock, invokeFunction });
+
+    // Assess
+    expect(result.status).toBe('SUCCEEDED');
+    expect(sawJumpDuringCall).toBe(false);
+    expect(result.stopDate.getTime() - result.startDate.getTime()).toBeGreaterThanOrEqual(3_600_000);
+  });
+});
