@@ -9,6 +9,7 @@ import { ErrorName, FailureReason } from '@order-flow/contracts';
 import { InventoryStep } from '@order-flow/inventory';
 import { OrderStatusStep } from '@order-flow/order-status';
 import { PaymentStep } from '@order-flow/payment';
+import { addTimeoutBudgetCheck } from './timeout-budget.js';
 
 /** Props of {@link OrderWorkflow}. */
 export interface OrderWorkflowProps {
@@ -38,10 +39,18 @@ export interface OrderWorkflowProps {
    */
   readonly stateMachineType?: sfn.StateMachineType;
   /**
-   * Longest an order may take end to end before the execution times out.
-   * @default Duration.minutes(5)
+   * Longest an order may take end to end before the execution times out. Synthesis fails when
+   * it is shorter than the workflow's worst-case retry budget (every retrier of every state on
+   * the longest path exhausted in turn: about 46 minutes with the steps' default retries), since
+   * a long outage would then time an execution out mid-compensation.
+   * @default Duration.hours(1)
    */
   readonly timeout?: Duration;
+  /**
+   * Whether synthesis checks that `timeout` covers the worst-case retry budget.
+   * @default true
+   */
+  readonly checkTimeoutBudget?: boolean;
   /**
    * Removal policy of the tables and log group this construct creates.
    * @default RemovalPolicy.RETAIN
@@ -179,6 +188,7 @@ export class OrderWorkflow extends Construct {
 
     const definition = createOrder.next(reserve).next(charge).next(confirm).next(publishConfirmed).next(confirmed);
 
+    const timeout = props.timeout ?? Duration.hours(1);
     const logGroup = new logs.LogGroup(this, 'ExecutionLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy,
@@ -186,11 +196,15 @@ export class OrderWorkflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
-      timeout: props.timeout ?? Duration.minutes(5),
+      timeout,
       tracingEnabled: props.tracingEnabled ?? true,
       // ALL: an operator can follow any order state by state; the data stays out unless asked for.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: props.logExecutionData ?? false },
     });
+    // Express executions end at 5 minutes whatever the timeout says ("Standard vs. Express").
+    const express = props.stateMachineType === sfn.StateMachineType.EXPRESS;
+    const limit = express && timeout.toSeconds() > 300 ? Duration.minutes(5) : timeout;
+    if (props.checkTimeoutBudget !== false) addTimeoutBudgetCheck(this.stateMachine, limit);
     Validations.of(this.stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -226,6 +226,9 @@ export class InventoryStep extends Construct {
   public releaseTask(id: string, options: ReleaseTaskOptions = {}): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: this.alias,
+      // CDK's service-exception retrier would be listed before the catch-all and match first,
+      // giving up after 6 attempts: the catch-all alone covers those errors too.
+      retryOnServiceExceptions: false,
       payload: sfn.TaskInput.fromObject({
         action: 'release',
         orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),

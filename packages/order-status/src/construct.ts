@@ -272,6 +272,9 @@ export class OrderStatusStep extends Construct {
   public failTask(id: string, reason: FailureReason, options: FailOrderTaskOptions): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: this.alias,
+      // CDK's service-exception retrier would be listed before the catch-all and match first,
+      // giving up after 6 attempts: the catch-all alone covers those errors too.
+      retryOnServiceExceptions: false,
       payload: sfn.TaskInput.fromObject({
         action: 'fail',
         'orderId.$': options.orderIdPath ?? '$.order.orderId',

@@ -219,6 +219,9 @@ export class PaymentStep extends Construct {
   public refundTask(id: string, options: RefundTaskOptions = {}): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: this.alias,
+      // CDK's service-exception retrier would be listed before the catch-all and match first,
+      // giving up after 6 attempts: the catch-all alone covers those errors too.
+      retryOnServiceExceptions: false,
       payload: sfn.TaskInput.fromObject({
         action: 'refund',
         orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),

@@ -29,3 +29,4 @@ export {
   type StepFunctionsErrorName,
 } from './service.js';
 export { runStateMachine, type RunOptions } from './run.js';
+export { worstCaseDuration, type WorstCase, type WorstCaseOptions } from './analysis/worst-case.js';

@@ -52,7 +52,9 @@ const assemblyDir = join(TMP_DIR, `cdk-${runId}`);
 const expressDir = join(TMP_DIR, `cdk-express-${runId}`);
 buildApp({ outdir: assemblyDir }).synth();
 const expressApp = new App({ outdir: expressDir });
-new OrderWorkflow(new Stack(expressApp, 'ExpressBench'), 'Workflow', { stateMachineType: sfn.StateMachineType.EXPRESS });
+// Priced only, never run: its retry budget (~46 min) does not fit Express's 5 minutes, which
+// synthesis would refuse; Express needs retriers of its own (issue 12) before it can ship.
+new OrderWorkflow(new Stack(expressApp, 'ExpressBench'), 'Workflow', { stateMachineType: sfn.StateMachineType.EXPRESS, checkTimeoutBudget: false });
 expressApp.synth();
 const expressTemplate = JSON.parse(readFileSync(join(expressDir, 'ExpressBench.template.json'), 'utf8')) as {
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;

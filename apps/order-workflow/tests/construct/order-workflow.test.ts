@@ -1,7 +1,10 @@
-import { App } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { OrderWorkflow } from '../../src/order-workflow.js';
 import { OrderWorkflowStack } from '../../src/order-workflow-stack.js';
+import { timeoutBudgetOf } from '../../src/timeout-budget.js';
 
 interface AslState {
   Type: string;
@@ -107,9 +110,39 @@ describe('OrderWorkflowStack', () => {
       expect(all, name).toBeDefined();
       // Retriers are matched in order: a narrower one for Lambda crashes/throttling listed first
       // would give up before the catch-all does (found by tests/reliability).
-      const first = states[name]!.Retry!.find((r) => r.ErrorEquals.some((e) => ['States.ALL', 'Runtime.ExitError'].includes(e)));
-      expect(first!.ErrorEquals, name).toEqual(['States.ALL']);
+      // Every transient error's first matching retrier must be the catch-all: CDK's
+      // service-exception retrier (6 attempts) listed first was the gap that stranded orders.
+      for (const error of ['Lambda.ServiceException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout', 'States.Timeout']) {
+        const first = states[name]!.Retry!.find((r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'));
+        expect(first!.ErrorEquals, `${name} / ${error}`).toEqual(['States.ALL']);
+      }
       expect(all!.MaxAttempts).toBeGreaterThanOrEqual(5);
     }
+  });
+});
+
+describe('timeout budget (checked at synth)', () => {
+  const synthWith = (props: ConstructorParameters<typeof OrderWorkflow>[2]) => {
+    const app = new App();
+    new OrderWorkflow(new Stack(app, 'Budget'), 'Workflow', props);
+    return () => app.synth();
+  };
+
+  it('the default timeout covers the worst-case retry budget of every path', () => {
+    const app = new App();
+    const workflow = new OrderWorkflow(new Stack(app, 'Budget'), 'Workflow');
+    const budget = timeoutBudgetOf(workflow.stateMachine);
+    expect(budget.unbounded).toEqual([]);
+    expect(budget.seconds).toBeGreaterThan(300);
+    expect(budget.seconds).toBeLessThanOrEqual(3600);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('negative control: the old 5-minute timeout fails synthesis, naming the budget and its path', () => {
+    expect(synthWith({ timeout: Duration.minutes(5) })).toThrow(/timeout \(300 s\) is shorter than its worst-case retry budget \(\d+ s along CreateOrder -> .*Refund/);
+  });
+
+  it('Express ends at 5 minutes whatever the timeout says: the same retriers fail synthesis there', () => {
+    expect(synthWith({ stateMachineType: sfn.StateMachineType.EXPRESS })).toThrow(/worst-case retry budget/);
   });
 });

@@ -256,8 +256,8 @@ describe('OrderStatusStep tasks', () => {
     });
     expect(json.ResultPath).toBe('$.failure');
     expect(json.Retry).toEqual([
-      SERVICE_RETRY,
-      // No platform retrier on a compensation: the catch-all (10 attempts) must see those errors.
+      // No service-exception or platform retrier on a compensation: the catch-all (10 attempts)
+      // must be the first retrier to see those errors, or it would never be used for them.
       { ErrorEquals: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition], MaxAttempts: 0 },
       { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 10, JitterStrategy: 'FULL', MaxDelaySeconds: 30 },
     ]);
