@@ -58,6 +58,10 @@ export async function runExecution(spec: ExecutionSpec): Promise<ExecutionOutcom
   const startDate = new Date(clock.now());
   const line = history.line();
   line.add('ExecutionStarted', { ...dataField('input', spec.input), ...(spec.roleArn !== undefined && { roleArn: spec.roleArn }) });
+  // AWS links the first state's Entered event to 0, not to ExecutionStarted (every localstack
+  // snapshot recorded against AWS, e.g. v2/intrinsic_functions/test_array.snapshot.json: ids 1, 2
+  // with previousEventId 0, 0).
+  line.last = 0;
 
   const timeout = new AbortController();
   const signal = AbortSignal.any([spec.abort, timeout.signal]);

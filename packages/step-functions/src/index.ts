@@ -30,3 +30,4 @@ export {
 } from './service.js';
 export { runStateMachine, type RunOptions } from './run.js';
 export { worstCaseDuration, type WorstCase, type WorstCaseOptions } from './analysis/worst-case.js';
+export { testState, TestStateRequestError, type TestStateHost, type TestStateInspectionData, type TestStateRequest, type TestStateResult } from './test-state.js';

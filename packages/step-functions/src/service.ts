@@ -9,6 +9,7 @@ import type { FunctionInvoker, TaskIntegration } from './integrations/types.js';
 import type { StatesBlock } from './interpreter/run-states.js';
 import { validateDefinition } from './definition/validate.js';
 import { InvalidDefinitionError } from './errors.js';
+import { testState, TestStateRequestError, type TestStateRequest, type TestStateResult } from './test-state.js';
 
 /** Status of an execution as the Step Functions API reports it. */
 export type ExecutionState = 'RUNNING' | ExecutionStatus;
@@ -304,7 +305,7 @@ export class StepFunctionsEngine {
     const { executionArn } = this.startExecution(request);
     const result = await this.waitForExecution(executionArn);
     const billed = Math.max(100, Math.ceil((result.stopDate.getTime() - result.startDate.getTime()) / 100) * 100);
-    return { ...this.descriptionOf(this.recordOf(executionArn)), billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: billed } };
+    return { ...this.descriptionOf(this.recordOf(executionArn, true)), billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: billed } };
   }
 
   /** Resolves with the execution's result when it ends (FAILED/ABORTED/TIMED_OUT resolve too). */
@@ -396,6 +397,20 @@ export class StepFunctionsEngine {
   /** SendTaskHeartbeat: restarts the task's HeartbeatSeconds. @throws StepFunctionsError InvalidToken, TaskTimedOut */
   sendTaskHeartbeat(taskToken: string): void {
     this.withToken(() => this.tokens.heartbeat(taskToken));
+  }
+
+  /**
+   * TestState: runs one state once, on the engine's own state code, without creating a state
+   * machine ("TestState" API reference). See {@link testState}.
+   * @throws StepFunctionsError InvalidDefinition, InvalidExecutionInput, ValidationException
+   */
+  async testState(request: TestStateRequest): Promise<TestStateResult> {
+    try {
+      return await testState({ clock: this.clock, region: this.region, accountId: this.accountId, random: this.random, dispatcher: this.dispatcher }, request);
+    } catch (error) {
+      if (error instanceof TestStateRequestError) throw new StepFunctionsError(error.name, error.message);
+      throw error;
+    }
   }
 
   /** Stops every running execution and waits until all have ended (host shutdown). */
@@ -526,10 +541,16 @@ export class StepFunctionsEngine {
     return machine;
   }
 
-  // AWS's API does not serve Express executions (they are in CloudWatch Logs); the engine keeps
-  // them for the host's own use (waitForExecution, stop, watch).
+  // AWS's API does not serve Express executions (they are in CloudWatch Logs; DescribeExecution
+  // and GetExecutionHistory: "Executions of an EXPRESS state machine aren't supported"). AWS
+  // refuses the `express:` ARN itself, as it refuses any ARN of the wrong resource type:
+  // InvalidArn "Resource type not valid in this context: express". The engine keeps the
+  // executions for the host's own use (waitForExecution, stop, watch).
   private recordOf(executionArn: string, allowExpress = false): ExecutionRecord {
     this.assertArn(executionArn, EXECUTION_ARN);
+    if (!allowExpress && /^arn:[^:]+:states:[^:]*:[^:]*:express:/.test(executionArn)) {
+      throw new StepFunctionsError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: express'`);
+    }
     const record = this.records.get(executionArn);
     if (!record || (!allowExpress && record.machine.type === 'EXPRESS')) throw new StepFunctionsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return record;

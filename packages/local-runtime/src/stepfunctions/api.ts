@@ -136,7 +136,49 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
     engine.sendTaskHeartbeat(requiredString(body, 'taskToken'));
     return {};
   },
+  TestState: (body, engine) =>
+    engine.testState({
+      definition: requiredString(body, 'definition'),
+      ...optionalString(body, 'roleArn'),
+      ...optionalString(body, 'input'),
+      ...optionalString(body, 'stateName'),
+      ...optionalString(body, 'variables'),
+      ...(body.inspectionLevel !== undefined && { inspectionLevel: inspectionLevel(body) }),
+      ...(body.revealSecrets !== undefined && { revealSecrets: body.revealSecrets === true }),
+      ...(body.mock !== undefined && body.mock !== null && { mock: mockOf(body) }),
+      ...(body.stateConfiguration !== undefined && body.stateConfiguration !== null && { stateConfiguration: stateConfiguration(body) }),
+    }),
 };
+
+function inspectionLevel(body: Body): 'INFO' | 'DEBUG' | 'TRACE' {
+  const level = requiredString(body, 'inspectionLevel');
+  if (level !== 'INFO' && level !== 'DEBUG' && level !== 'TRACE') throw new StepFunctionsError('ValidationException', `inspectionLevel must be INFO, DEBUG or TRACE, got '${level}'`);
+  return level;
+}
+
+function objectField(body: Body, key: string): Body {
+  const value = body[key];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new StepFunctionsError('ValidationException', `'${key}' must be an object`);
+  return value as Body;
+}
+
+function mockOf(body: Body): NonNullable<Parameters<StepFunctionsEngine['testState']>[0]['mock']> {
+  const mock = objectField(body, 'mock');
+  const errorOutput = mock.errorOutput === undefined || mock.errorOutput === null ? undefined : objectField(mock, 'errorOutput');
+  return {
+    ...optionalString(mock, 'result'),
+    ...optionalString(mock, 'fieldValidationMode'),
+    ...(errorOutput !== undefined && { errorOutput: { ...optionalString(errorOutput, 'error'), ...optionalString(errorOutput, 'cause') } }),
+  };
+}
+
+function stateConfiguration(body: Body): { retrierRetryCount?: number } {
+  const configuration = objectField(body, 'stateConfiguration');
+  const count = configuration.retrierRetryCount;
+  if (count === undefined || count === null) return {};
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw new StepFunctionsError('ValidationException', "'stateConfiguration.retrierRetryCount' must be a non-negative integer");
+  return { retrierRetryCount: count };
+}
 
 function machineType(body: Body): StateMachineType {
   const type = requiredString(body, 'type');

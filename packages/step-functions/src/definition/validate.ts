@@ -20,23 +20,15 @@
  * - JSONPath paths and intrinsic functions get a structural check of their own (below): enough to
  *   refuse `$.a[`, `a.b`, `States.Nope(...)` or an unbalanced argument list.
  */
-import { createRequire } from 'node:module';
 import jsonata from 'jsonata';
 import { InvalidDefinitionError } from '../errors.js';
 import { COMPARISON_OPERATORS, parseTimestamp } from '../states/choice-rules.js';
+import { schemaProblems } from './schema.js';
 import type { StateMachineDefinition } from './types.js';
 
 type Json = Record<string, unknown>;
 type Language = 'JSONPath' | 'JSONata';
 
-interface AslValidatorResult {
-  readonly isValid: boolean;
-  readonly errors: readonly { readonly 'Error code': string; readonly Message: string }[];
-}
-type AslValidator = (definition: unknown, options?: { checkPaths: boolean; checkArn: boolean }) => AslValidatorResult;
-
-// asl-validator is CommonJS without type declarations: load it through require.
-const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
 
 const STATE_TYPES = ['Task', 'Pass', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map'] as const;
 type StateTypeName = (typeof STATE_TYPES)[number];
@@ -144,15 +136,8 @@ export function validateDefinition(definition: unknown): StateMachineDefinition 
     // Only its schema errors: its graph checks take every `$..States` for a states object, so a
     // payload key named "States" yields false "not reachable" errors (or a throw, ignored here);
     // the walker above does those checks itself. It mutates its input, so it gets a copy.
-    let result: AslValidatorResult | undefined;
-    try {
-      result = aslValidator(JSON.parse(JSON.stringify(top)), { checkPaths: true, checkArn: true });
-    } catch {
-      result = undefined;
-    }
-    for (const error of result?.errors ?? []) {
-      if (error['Error code'] === 'SCHEMA_VALIDATION_FAILED') problems.list.push(`${error['Error code']}: ${error.Message}`);
-    }
+    // (schemaProblems compiles asl-validator's schema once instead of on every call.)
+    problems.list.push(...schemaProblems(top));
   }
   if (problems.list.length > 0) throw new InvalidDefinitionError(problems.list);
   return top as unknown as StateMachineDefinition;

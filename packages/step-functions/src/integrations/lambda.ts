@@ -13,7 +13,7 @@ export function lambdaInvokeIntegration(invoke: FunctionInvoker): TaskIntegratio
     const { FunctionName, Payload } = (request.parameters ?? {}) as { FunctionName?: unknown; Payload?: unknown };
     if (typeof FunctionName !== 'string') throw new StatesError('States.Runtime', `Task '${request.stateName}': lambda:invoke needs a FunctionName`);
     const outcome = await request.clock.track(invoke(FunctionName, Payload === undefined ? {} : Payload, request));
-    return invokeResponse(FunctionName, unwrap(outcome));
+    return invokeResponse(FunctionName, unwrap(outcome), request.clock.now());
   };
 }
 
@@ -32,14 +32,19 @@ function unwrap(outcome: LambdaOutcome): { payload: unknown; executedVersion?: s
   throw new StatesError(outcome.errorType, cause);
 }
 
-/** The Invoke API response as Step Functions hands it to the state, before ResultSelector. */
-export function invokeResponse(functionName: string, outcome: { payload: unknown; executedVersion?: string }): Record<string, unknown> {
+/**
+ * The Invoke API response as Step Functions hands it to the state, before ResultSelector.
+ *
+ * @param now epoch ms of the response's `Date` header: the engine's clock, so a run on virtual
+ *   time reports virtual time there too @default Date.now()
+ */
+export function invokeResponse(functionName: string, outcome: { payload: unknown; executedVersion?: string }, now: number = Date.now()): Record<string, unknown> {
   const requestId = randomUUID();
   const version = outcome.executedVersion ?? /:function:[^:]+:(\d+)$/.exec(functionName)?.[1] ?? '$LATEST';
   const headers = {
     Connection: 'keep-alive',
     'Content-Type': 'application/json',
-    Date: new Date().toUTCString(),
+    Date: new Date(now).toUTCString(),
     'X-Amz-Executed-Version': version,
     'x-amzn-Remapped-Content-Length': '0',
     'x-amzn-RequestId': requestId,

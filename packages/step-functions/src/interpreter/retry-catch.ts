@@ -29,12 +29,16 @@ export interface Outcome extends StateResult {
 
 /**
  * Whether an ErrorEquals list matches an error ("Error handling in Step Functions" > "Error
- * names"): `States.ALL` matches every error but `States.Runtime` and
- * `States.DataLimitExceeded`, which no Retry or Catch handles; `States.TaskFailed` matches every
- * error but `States.Timeout` (and those two).
+ * names"): `States.ALL` matches every error but `States.Runtime`, which no Retry or Catch
+ * handles; `States.TaskFailed` matches every error but `States.Timeout` (and States.Runtime).
+ *
+ * `States.DataLimitExceeded` raised by a task IS caught, by name and by `States.ALL`, as AWS was
+ * recorded doing (localstack tests/aws/services/stepfunctions/v2/error_handling/
+ * test_states_errors.snapshot.json :: test_service_task_lambada_data_limit_exceeded_on_large_utf8_response
+ * and ..._catch_state_all_data_limit_exceeded_on_large_utf8_response).
  */
 export function matches(errorEquals: readonly string[], error: string): boolean {
-  if (error === StatesErrors.Runtime || error === 'States.DataLimitExceeded') return false;
+  if (error === StatesErrors.Runtime) return false;
   return errorEquals.some(
     (name) => name === error || name === StatesErrors.ALL || (name === StatesErrors.TaskFailed && error !== StatesErrors.Timeout),
   );
