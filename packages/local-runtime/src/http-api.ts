@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AssemblyStack, TemplateResource } from './cloud-assembly.js';
 import { listen, readBody, type LocalEndpoint } from './http-server.js';
-import type { InvocationOutcome } from './lambda.js';
+import type { InvocationOutcome } from './lambda/index.js';
 
 /** Authorization types of an HTTP API route. Recorded only: locally no request is authenticated. */
 export type HttpAuthorizationType = 'NONE' | 'AWS_IAM' | 'JWT' | 'CUSTOM' | (string & {});

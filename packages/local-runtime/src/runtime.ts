@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { readCloudAssembly, type AssemblyStack, type CloudAssembly, type TemplateResource } from './cloud-assembly.js';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
-import { FunctionError, LocalFunction, locateFunctionCode, logStreamName, type FunctionCode, type FunctionLogs, type InvocationOutcome } from './lambda.js';
+import { FunctionError, LambdaHost, LocalFunction, locateFunctionCode, logStreamName, planVersionsAndAliases, type FunctionCode, type FunctionLogs, type InvocationOutcome, type LambdaHostOptions } from './lambda/index.js';
 import { AssemblyResolver, DEFAULT_ENVIRONMENT, type Environment } from './resolver.js';
 import {
   RealClock,
@@ -15,7 +15,7 @@ import {
   type LambdaOutcome,
   type TaskIntegration,
 } from '@order-flow/step-functions';
-import { LocalEventBridge, eventBusNamesFromAssembly, type EventRecorder } from './eventbridge.js';
+import { LocalEventBridge, eventBusNamesFromAssembly, eventRulesFromAssembly, type EventRecorder } from './eventbridge/index.js';
 import { httpApisFromAssembly, startHttpApi, type HttpApiDefinition } from './http-api.js';
 import type { LocalEndpoint } from './http-server.js';
 import { assertPortFree, findFreePort } from './ports.js';
@@ -47,6 +47,12 @@ export interface LocalRuntimeOptions {
    * @default 'silent'
    */
   readonly functionLogs?: FunctionLogs;
+  /**
+   * Lambda limits shared by all functions: the account concurrency limit (default 1000, beyond
+   * it invocations throttle with `Lambda.TooManyRequestsException`), the local cap on worker
+   * threads (`maxEnvironments`) and how long idle environments live (`idleTimeoutMs`).
+   */
+  readonly lambda?: LambdaHostOptions;
   /**
    * The clock the state machines run on. `'virtual'`: real time while real work is in flight
    * (a function invocation, a DynamoDB request), and whenever nothing is, a jump to the next
@@ -256,6 +262,10 @@ export class LocalRuntime {
       accountId: resolver.env.accountId,
       region: resolver.env.region,
     });
+    // Rules and schedules fail on the assembly alone (an invalid event pattern), before Java starts.
+    const eventRules = eventRulesFromAssembly(active, resolver);
+    for (const rule of eventRules.rules) bridge.addRule(rule);
+    for (const schedule of eventRules.schedules) bridge.addSchedule(schedule);
     const messages = new MessageRecorder();
     // Integrations reach DynamoDB Local only once it runs; the client is created then.
     const lateIntegrations: Record<string, TaskIntegration> = {};
@@ -359,6 +369,18 @@ export class LocalRuntime {
     }
     const runtime = late.runtime;
     try {
+      // Rule targets run asynchronously through the same paths as Task states; schedules on the engine's clock.
+      bridge.connect({
+        clock,
+        invokeFunction: (arn, payload) => runtime.invokeOutcome(arn, payload),
+        startExecution: (stateMachineArn, input) => engine.startExecution({ stateMachineArn, input }),
+      });
+      bridge.startSchedules();
+      // "Step Functions Execution Status Change" events on the default bus, for Standard
+      // executions only, as AWS sends them ("EventBridge events for Step Functions").
+      engine.onExecutionStatusChange((description, type) => {
+        if (type === 'STANDARD') bridge.publishExecutionStatusChange(description);
+      });
       if (options.faults) runtime.setFaults(options.faults);
       await runtime.startStepFunctionsApi({ port: sfnPort });
       runtime.servers.push(await bridge.listen(eventBridgePort));
@@ -417,6 +439,8 @@ export class LocalRuntime {
   readonly messages: MessageRecorder;
 
   private readonly functionEntries: FunctionEntry[];
+  /** Concurrency limits and the environment budget shared by the functions. */
+  private lambdaHost: LambdaHost | undefined;
   private readonly apis: StepFunctionsApi[] = [];
   private sfnApi?: StepFunctionsApi;
   private readonly resources: readonly { stack: AssemblyStack; resource: TemplateResource }[];
@@ -596,6 +620,7 @@ export class LocalRuntime {
   /** Terminates every function worker and DynamoDB Local. Safe to call more than once. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.eventBridge.stop();
       await Promise.all([...this.apis, ...this.servers].map((server) => server.close()));
       await this.engine.stopAll('The local runtime stopped');
       this.taskClient.destroy();
@@ -729,17 +754,23 @@ export class LocalRuntime {
       ...plan.loggingVariables,
       ...options.environment,
     };
-    const fn = new LocalFunction({
-      name: info.name,
-      arn: info.arn,
-      handler: plan.handler,
-      code: plan.code,
-      environment,
-      timeoutSeconds: plan.timeoutSeconds,
-      memoryMb: plan.memoryMb,
-      logGroupName,
-      logs: options.functionLogs ?? 'silent',
-    });
+    this.lambdaHost ??= new LambdaHost(options.lambda);
+    const fn = new LocalFunction(
+      {
+        name: info.name,
+        arn: info.arn,
+        handler: plan.handler,
+        code: plan.code,
+        environment,
+        timeoutSeconds: plan.timeoutSeconds,
+        memoryMb: plan.memoryMb,
+        logGroupName,
+        logs: options.functionLogs ?? 'silent',
+        ...(plan.reservedConcurrency !== undefined && { reservedConcurrency: plan.reservedConcurrency }),
+        ...planVersionsAndAliases(this.resolver, plan.stack, plan.resource.logicalId),
+      },
+      this.lambdaHost,
+    );
     return { info, fn };
   }
 }
@@ -806,12 +837,13 @@ interface FunctionPlan {
   readonly logGroupName?: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  readonly reservedConcurrency?: number;
 }
 
 function planFunction(resolver: AssemblyResolver, stack: AssemblyStack, resource: TemplateResource): FunctionPlan {
   const props = resolver.resolve(
     stack,
-    pick(resource.properties, ['Code', 'Handler', 'Runtime', 'Environment', 'Timeout', 'MemorySize', 'LoggingConfig', 'PackageType']),
+    pick(resource.properties, ['Code', 'Handler', 'Runtime', 'Environment', 'Timeout', 'MemorySize', 'LoggingConfig', 'PackageType', 'ReservedConcurrentExecutions']),
   ) as {
     Code?: unknown;
     Handler?: unknown;
@@ -821,6 +853,7 @@ function planFunction(resolver: AssemblyResolver, stack: AssemblyStack, resource
     MemorySize?: unknown;
     LoggingConfig?: { LogFormat?: string; ApplicationLogLevel?: string; SystemLogLevel?: string; LogGroup?: string };
     PackageType?: unknown;
+    ReservedConcurrentExecutions?: unknown;
   };
   const label = resource.path ?? `${stack.stackName}/${resource.logicalId}`;
   const runtime = typeof props.Runtime === 'string' ? props.Runtime : '';
@@ -840,6 +873,7 @@ function planFunction(resolver: AssemblyResolver, stack: AssemblyStack, resource
     // Lambda's own defaults when the template leaves them out.
     timeoutSeconds: Number(props.Timeout ?? 3),
     memoryMb: Number(props.MemorySize ?? 128),
+    ...(props.ReservedConcurrentExecutions !== undefined && { reservedConcurrency: Number(props.ReservedConcurrentExecutions) }),
   };
   if (props.PackageType === 'Image' || !runtime.startsWith('nodejs')) {
     return { ...base, unavailable: `Function ${label} (${runtime || 'container image'}) cannot run locally: only Node.js zip functions are supported` };

@@ -180,6 +180,7 @@ export class StepFunctionsEngine {
   readonly tokens = new TaskTokens();
   /** At-least-once deliveries made so far (Express with `expressAtLeastOnce`). */
   readonly redeliveries = { tasks: 0, executions: 0 };
+  private readonly statusListeners = new Set<(description: ExecutionDescription, type: StateMachineType) => void>();
   private readonly machines = new Map<string, MachineRecord>();
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly random: () => number;
@@ -413,6 +414,29 @@ export class StepFunctionsEngine {
     }
   }
 
+  /**
+   * Calls `listener` when an execution starts (RUNNING) and when it ends (SUCCEEDED, FAILED,
+   * TIMED_OUT, ABORTED): what a host needs to emit EventBridge's "Step Functions Execution
+   * Status Change" events. A throwing listener is reported as a warning, never to the execution.
+   * @returns the function that unsubscribes
+   */
+  onExecutionStatusChange(listener: (description: ExecutionDescription, type: StateMachineType) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private notifyStatus(record: ExecutionRecord): void {
+    if (this.statusListeners.size === 0) return;
+    const description = this.descriptionOf(record);
+    for (const listener of this.statusListeners) {
+      try {
+        listener(description, record.machine.type);
+      } catch (error) {
+        process.emitWarning(`Execution status listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
   /** Stops every running execution and waits until all have ended (host shutdown). */
   async stopAll(cause = 'The engine stopped'): Promise<void> {
     const running = [...this.records.values()].filter((record) => record.status === 'RUNNING');
@@ -493,9 +517,11 @@ export class StepFunctionsEngine {
       if (outcome.status === 'SUCCEEDED') record.output = JSON.stringify(outcome.output) ?? 'null';
       if (outcome.error !== undefined) record.error = outcome.error;
       if (outcome.cause !== undefined) record.cause = outcome.cause;
+      this.notifyStatus(record);
       return { ...outcome, executionArn, name, history: history.events };
     })();
     this.records.set(executionArn, record);
+    this.notifyStatus(record);
     return record;
   }
 

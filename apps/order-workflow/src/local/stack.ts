@@ -13,6 +13,7 @@ import { LOCAL_CREDENTIALS, LocalRuntime, type EventBridgeEvent, type LocalRunti
 import type { OrderRecord, OrderRequest } from '@order-flow/contracts';
 import { DynamoDbStockStore, Inventory, reservationKey } from '@order-flow/inventory/runtime';
 import { buildApp, WORKFLOW_STACK_NAME } from '../app.js';
+import { OrderWorkflow } from '../order-workflow.js';
 
 /** A SKU to seed: stock on hand and unit price in minor units. */
 export interface StockSeed {
@@ -82,9 +83,12 @@ export class LocalOrderStack {
     return this.runtime.stepFunctionsApi!.endpoint;
   }
 
-  /** Order events published so far, in the envelope EventBridge delivers to targets. */
+  /**
+   * Order events published so far (source `order-flow.orders`), in the envelope EventBridge
+   * delivers to targets. The bus also carries Step Functions' execution status changes.
+   */
   events(): EventBridgeEvent[] {
-    return this.runtime.events.list().map((recorded) => recorded.event);
+    return this.runtime.events.list({ source: OrderWorkflow.EVENT_SOURCE }).map((recorded) => recorded.event);
   }
 
   /**

@@ -14,7 +14,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { readCloudAssembly, type CloudAssembly } from '../../src/cloud-assembly.ts';
 import type { HttpFunctionInvoker } from '../../src/http-api.ts';
-import { LocalFunction, locateFunctionCode } from '../../src/lambda.ts';
+import { LocalFunction, locateFunctionCode } from '../../src/lambda/index.ts';
 import { AssemblyResolver } from '../../src/resolver.ts';
 
 export const HTTP_STACK = 'HttpApiTestStack';

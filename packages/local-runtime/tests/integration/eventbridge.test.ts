@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EventBridgeClient, ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../src/dynamodb-local.ts';
-import { LocalEventBridge, eventBusNamesFromAssembly } from '../../src/eventbridge.ts';
+import { LocalEventBridge, eventBusNamesFromAssembly } from '../../src/eventbridge/index.ts';
 import { EVENTS_PUT_EVENTS_RESOURCE, putEventsIntegration } from '../../src/stepfunctions/integrations/index.ts';
 import { StepFunctionsEngine, VirtualClock } from '@order-flow/step-functions';
 import { PortInUseError } from '../../src/ports.ts';

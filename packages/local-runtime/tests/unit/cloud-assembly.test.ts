@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { AssemblyNotFoundError, readCloudAssembly } from '../../src/cloud-assembly.ts';
-import { LambdaAssetMissingError, locateFunctionCode } from '../../src/lambda.ts';
+import { LambdaAssetMissingError, locateFunctionCode } from '../../src/lambda/index.ts';
 import { STACK, CONSUMER_STACK } from '../app/test-app.ts';
 
 describe('cloud assembly', () => {

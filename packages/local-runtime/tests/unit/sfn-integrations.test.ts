@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LocalEventBridge } from '../../src/eventbridge.ts';
+import { LocalEventBridge } from '../../src/eventbridge/index.ts';
 import {
   EVENTS_PUT_EVENTS_RESOURCE,
   MessageRecorder,

@@ -85,6 +85,9 @@ export async function taskAttempt(run: StateRun, retryCount: number): Promise<St
 /**
  * Runs the call under the task's timeout (`States.Timeout`) and, when set, its heartbeat
  * (`States.HeartbeatTimeout`; each heartbeat restarts it). Both timers run on the engine's clock.
+ * A task without TimeoutSeconds gets no timer of its own: AWS's default (99,999,999 s) is longer
+ * than any execution may run, so the execution's own limit always ends it first — and a timer
+ * per attempt is the hot spot of a busy engine.
  */
 async function raceTimeouts<T>(
   run: StateRun,
@@ -93,6 +96,7 @@ async function raceTimeouts<T>(
   heartbeatSeconds: number | undefined,
   call: (heartbeat: () => void) => Promise<T>,
 ): Promise<T> {
+  if (timeoutSeconds >= DEFAULT_TASK_TIMEOUT_SECONDS && heartbeatSeconds === undefined) return call(() => undefined);
   const { clock } = run.env;
   const timers = new AbortController();
   const stopTimers = AbortSignal.any([timers.signal, run.frame.signal]);
@@ -106,26 +110,32 @@ async function raceTimeouts<T>(
   });
   const armHeartbeat = () => {
     if (heartbeatSeconds === undefined) return;
-    heartbeatTimer?.abort();
+    heartbeatTimer?.abort(TIMER_DONE);
     heartbeatTimer = new AbortController();
     clock.sleep(heartbeatSeconds * 1000, AbortSignal.any([stopTimers, heartbeatTimer.signal])).then(
       () => rejectWith(new StatesError(StatesErrors.HeartbeatTimeout)),
       () => undefined,
     );
   };
-  clock.sleep(timeoutSeconds * 1000, stopTimers).then(
-    () => rejectWith(new StatesError(StatesErrors.Timeout)),
-    () => undefined,
-  );
+  if (timeoutSeconds < DEFAULT_TASK_TIMEOUT_SECONDS) {
+    clock.sleep(timeoutSeconds * 1000, stopTimers).then(
+      () => rejectWith(new StatesError(StatesErrors.Timeout)),
+      () => undefined,
+    );
+  }
   armHeartbeat();
   try {
     return await Promise.race([call(armHeartbeat), expired]);
   } finally {
-    timers.abort();
-    heartbeatTimer?.abort();
+    timers.abort(TIMER_DONE);
+    heartbeatTimer?.abort(TIMER_DONE);
     expired.catch(() => undefined);
   }
 }
+
+// The reason timers are cancelled with once the call settled: one shared value, because
+// `abort()` without a reason builds a DOMException (with a stack trace) every time.
+const TIMER_DONE = new Error('task settled');
 
 /** TimeoutSeconds/HeartbeatSeconds: a number, a `*Path` into the input, or JSONata. */
 async function seconds(run: StateRun, context: ReturnType<typeof contextOf>, field: 'TimeoutSeconds' | 'HeartbeatSeconds'): Promise<number | undefined> {

@@ -75,3 +75,20 @@ describe('StepFunctionsEngine API semantics', () => {
     expect(() => sfn.sendTaskSuccess(tokens[0]!, 'not json')).toThrow(expect.objectContaining({ name: 'InvalidOutput' }));
   });
 });
+
+describe('execution status changes (for EventBridge "Step Functions Execution Status Change" events)', () => {
+  it('reports RUNNING at start and the final status at the end, with the machine type', async () => {
+    // Prepare
+    const engine = new StepFunctionsEngine({ clock: new VirtualClock() });
+    const seen: string[] = [];
+    engine.onExecutionStatusChange((description, type) => seen.push(`${type}:${description.status}`));
+    const { stateMachineArn } = engine.createStateMachine({ name: 'status', definition: { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Nope' } } } });
+
+    // Act
+    const { executionArn } = engine.startExecution({ stateMachineArn });
+    await engine.waitForExecution(executionArn);
+
+    // Assess
+    expect(seen).toEqual(['STANDARD:RUNNING', 'STANDARD:FAILED']);
+  });
+});

@@ -3,7 +3,7 @@
  * with Step Functions"), handed to the runtime's EventBridge emulation
  * (`LocalEventBridge.putEvents` fits {@link PublishEvents}).
  */
-import type { PutEventsResponse } from '../../eventbridge.js';
+import type { PutEventsResponse } from '../../eventbridge/index.js';
 import { parametersObject, requirePattern, serviceAction, taskError } from './shared.js';
 import type { TaskIntegration, TaskRequest } from './types.js';
 
