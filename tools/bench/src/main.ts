@@ -1,11 +1,14 @@
 /**
- * `pnpm bench`: cold start and bundle size per handler, throughput on the local runtime and cost
- * per million orders on AWS, in one run. Writes results.json and RESULTS.md and prints the tables.
+ * `pnpm bench`: cold start and bundle size per handler, throughput on the local runtime, cost
+ * per million orders on AWS, and the ASL engine's state transitions per second beside
+ * aws-local-stepfunctions, in one run. Writes results.json and RESULTS.md and prints the tables.
  *
  * Env knobs (for a quick look, not for recorded results): BENCH_COLD_RUNS (default 15),
- * BENCH_ROUNDS (default 3), BENCH_SCALE (default 1, multiplies orders per round).
+ * BENCH_ROUNDS (default 3), BENCH_SCALE (default 1, multiplies orders per round),
+ * BENCH_ENGINE_RUNS (default 5).
  */
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App, Stack, aws_stepfunctions as sfn } from 'aws-cdk-lib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -17,6 +20,7 @@ import { definitionFromTemplate, type AslDefinition } from './asl.js';
 import { HANDLERS, REPO_ROOT, TMP_DIR, bundlePath, ensureTmp, measureBundle, runColdStarts, type Tables } from './cold-start.js';
 import { costPerMillion, loadPrices, pathScenarios } from './cost.js';
 import { createDirectPath } from './direct.js';
+import { engineSection } from './engine.js';
 import { metafileBreakdown } from './metafile.js';
 import { renderReport } from './report.js';
 import { round, summarize } from './stats.js';
@@ -26,6 +30,7 @@ const BENCH_DIR = resolve(REPO_ROOT, 'tools/bench');
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const ENGINE_RUNS = Number(process.env.BENCH_ENGINE_RUNS ?? 5);
 const LEVELS = [1, 16, 64] as const;
 const SKU_COUNT = 64;
 const log = (line: string) => console.log(line);
@@ -70,6 +75,8 @@ const runtime = await LocalRuntime.start({
   clock: 'virtual',
 });
 const sampler = new RssSampler();
+let measured: Omit<Parameters<typeof renderReport>[0], 'engine'>;
+let orderDefinitionText: string;
 try {
   const outputs = runtime.outputs(WORKFLOW_STACK_NAME);
   const tables: Tables = { inventory: String(outputs.InventoryTableName), payment: String(outputs.PaymentTableName), orders: String(outputs.OrdersTableName) };
@@ -81,6 +88,8 @@ try {
   seedClient.destroy();
   const standardMachine = runtime.stateMachines[0]!;
   const standardDefinition = JSON.parse(standardMachine.definition) as AslDefinition;
+  // The definition as the runtime resolved it (ARNs, function names), for the engine section.
+  orderDefinitionText = standardMachine.definition;
 
   // ---- cold start ----------------------------------------------------------------------------------
   log(`cold start: ${COLD_RUNS} runs per variant`);
@@ -132,6 +141,7 @@ try {
   const directLevels = [...directC1, ...directRest];
 
   log('throughput: through the state machine');
+  const loadBeforeWorkflow = loadavg();
   const rssBeforeWorkflow = process.memoryUsage.rss();
   sampler.start();
   const before = executionMs.length;
@@ -176,9 +186,9 @@ try {
   };
   const costs = [costPerMillion('STANDARD', usage, prices), costPerMillion('EXPRESS', usage, prices)];
 
-  const results = {
+  const measuredHere = {
     generatedAt: new Date().toISOString(),
-    machine: { node: cold.node, cpus: (await import('node:os')).cpus().length, platform: process.platform },
+    machine: { node: cold.node, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', platform: process.platform },
     durationSeconds: 0,
     bundles,
     coldStart: { runs: COLD_RUNS, variants: cold.variants },
@@ -186,6 +196,7 @@ try {
       rounds: ROUNDS,
       levels: throughput,
       peakRssBytes: { runtimeProcess: sampler.peakSelf, beforeWorkflowRuns: rssBeforeWorkflow, dynamodbLocal: sampler.peakChildren },
+      loadAverageBeforeWorkflowRuns: loadBeforeWorkflow.map((l) => round(l, 2)),
       probe: { statesVisited: probe.statesVisited, matchesAslHappyPath: JSON.stringify(probe.statesVisited) === JSON.stringify(happy.states) },
     },
     cost: {
@@ -199,15 +210,28 @@ try {
       perMillionOrders: costs.map((c) => ({ ...c, stepFunctions: round(c.stepFunctions), lambda: round(c.lambda), dynamodb: round(c.dynamodb), eventbridge: round(c.eventbridge), total: round(c.total) })),
     },
   };
-  results.durationSeconds = round((performance.now() - began) / 1000, 1);
-  writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const markdown = renderReport(results);
-  writeFileSync(join(BENCH_DIR, 'RESULTS.md'), markdown);
-  log('');
-  log(markdown);
-  log(`wrote tools/bench/results.json and tools/bench/RESULTS.md in ${results.durationSeconds} s`);
+  measured = measuredHere;
 } finally {
   sampler.stop();
   await runtime.stop();
   for (const dir of readdirSync(TMP_DIR)) if (dir.startsWith('cdk-')) rmSync(join(TMP_DIR, dir), { recursive: true, force: true });
 }
+
+// ---- the ASL engine alone, beside aws-local-stepfunctions (runtime stopped: nothing else runs) ------
+log('engine: state transitions per second, ours and aws-local-stepfunctions 3.0.0');
+const engine = await engineSection(JSON.parse(orderDefinitionText) as Record<string, unknown>, {
+  runs: ENGINE_RUNS,
+  passLength: 100,
+  passExecutions: 100 * SCALE,
+  orderExecutions: 500 * SCALE,
+  loadAverage: loadavg(),
+  log,
+});
+
+const results = { ...measured, engine, durationSeconds: round((performance.now() - began) / 1000, 1) };
+writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+const markdown = renderReport(results);
+writeFileSync(join(BENCH_DIR, 'RESULTS.md'), markdown);
+log('');
+log(markdown);
+log(`wrote tools/bench/results.json and tools/bench/RESULTS.md in ${results.durationSeconds} s`);
