@@ -60,7 +60,7 @@ const PUT_EVENTS_RESULT = { Entries: [{ EventId: 'bench-event' }], FailedEntryCo
 
 /** The stand-in of one Task state, given its effective parameters. */
 function standIn(state: Json, parameters: unknown): Json {
-  const resource = String(state.Resource ?? '');
+  const resource = typeof state.Resource === 'string' ? state.Resource : '';
   if (/:lambda:invoke$/.test(resource)) return happyLambdaResult((parameters as Json).Payload);
   if (/:events:putEvents$/.test(resource)) return PUT_EVENTS_RESULT;
   throw new Error(`No stand-in for the Task resource ${resource}`);
