@@ -37,6 +37,11 @@ export const ErrorName = {
   PaymentGatewayUnavailable: 'PaymentGatewayUnavailable',
   /** The same idempotency key (orderId) was charged before with a different amount or currency. */
   PaymentIdempotencyConflict: 'PaymentIdempotencyConflict',
+  /**
+   * The order's payment was voided (a refund/compensation ran first, or while the charge was in
+   * flight): the charge is refused and nothing is kept. Final; never retried.
+   */
+  PaymentVoided: 'PaymentVoided',
   IllegalTransition: 'IllegalTransition',
   OrderNotFound: 'OrderNotFound',
   /** The same orderId was created before with a different order. */

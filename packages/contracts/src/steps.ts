@@ -53,7 +53,19 @@ export type RefundInput = z.infer<typeof RefundInputSchema>;
 export const PaymentInputSchema = z.discriminatedUnion('action', [ChargeInputSchema, RefundInputSchema]);
 export type PaymentInput = z.infer<typeof PaymentInputSchema>;
 
-export const PaymentStatus = { PENDING: 'PENDING', CAPTURED: 'CAPTURED', DECLINED: 'DECLINED', REFUNDED: 'REFUNDED' } as const;
+/**
+ * A payment's state. PENDING -> CAPTURED | DECLINED | VOIDED; CAPTURED -> REFUNDED; VOIDED ->
+ * REFUNDED (when a capture landed before the void took effect and was refunded). VOIDED is also
+ * the tombstone a refund leaves on an order never charged: a charge that arrives afterwards is
+ * refused (`PaymentVoided`) and captures nothing.
+ */
+export const PaymentStatus = {
+  PENDING: 'PENDING',
+  CAPTURED: 'CAPTURED',
+  DECLINED: 'DECLINED',
+  REFUNDED: 'REFUNDED',
+  VOIDED: 'VOIDED',
+} as const;
 export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
 
 export const ChargeResultSchema = z.object({
@@ -69,7 +81,12 @@ export const RefundResultSchema = z.object({
   orderId: IdSchema,
   /** True only for the call that refunded; a repeat (or nothing captured) is false. */
   refunded: z.boolean(),
-  status: z.enum(['REFUNDED', 'NOTHING_TO_REFUND']),
+  /**
+   * `REFUNDED`: a capture was (or had been) refunded. `VOIDED`: nothing was captured and nothing
+   * ever will be: a later charge of the order is refused. `NOTHING_TO_REFUND`: the charge was
+   * declined.
+   */
+  status: z.enum(['REFUNDED', 'VOIDED', 'NOTHING_TO_REFUND']),
 });
 export type RefundResult = z.infer<typeof RefundResultSchema>;
 

@@ -5,13 +5,17 @@
  */
 export * from './construct.js';
 export { PAYMENT_GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV } from './env.js';
-export { PaymentDeclined, PaymentGatewayUnavailable, PaymentIdempotencyConflict } from './domain/errors.js';
+export { PaymentDeclined, PaymentGatewayUnavailable, PaymentIdempotencyConflict, PaymentVoided } from './domain/errors.js';
 export type {
   Clock,
+  Delay,
   GatewayCharge,
   GatewayChargeRequest,
   GatewayRefundRequest,
+  GatewayVoidResult,
   PaymentGateway,
   PaymentRecord,
   PaymentStore,
+  PaymentTombstone,
+  StoredPayment,
 } from './ports.js';

@@ -19,7 +19,7 @@ export interface GatewayRefundRequest {
   readonly amount: number;
 }
 
-/** The gateway's own view of a charge, as returned by {@link PaymentGateway.lookup}. */
+/** The gateway's own view of a charge, as returned by {@link PaymentGateway.lookup} and {@link PaymentGateway.void}. */
 export interface GatewayCharge {
   readonly idempotencyKey: string;
   readonly status: 'approved' | 'declined' | 'refunded';
@@ -34,15 +34,23 @@ export interface GatewayCharge {
 }
 
 /**
+ * What {@link PaymentGateway.void} found: `voided` (nothing was captured under the key and nothing
+ * ever will be), or the charge that had already settled before the void could take effect:
+ * `approved` (the caller must refund it), `refunded`, or `declined` (nothing was taken).
+ */
+export type GatewayVoidResult = { readonly idempotencyKey: string; readonly status: 'voided' } | GatewayCharge;
+
+/**
  * A payment gateway (Stripe, Adyen, ... or the bundled `SimulatedGateway`). Implement this port
  * to plug in a real one; the domain relies only on the guarantees written here.
  */
 export interface PaymentGateway {
   /**
    * Charges once per idempotency key: the same key again returns the same chargeId without a
-   * second charge; the same key with another amount or currency throws
-   * `PaymentIdempotencyConflict`.
+   * second charge (of two racing requests only one captures); the same key with another amount
+   * or currency throws `PaymentIdempotencyConflict`.
    * @throws PaymentDeclined when the gateway refuses (final)
+   * @throws PaymentVoided when the key was voided ({@link void}): nothing is captured (final)
    * @throws PaymentGatewayUnavailable on a transient failure (safe to retry)
    */
   charge(request: GatewayChargeRequest): Promise<{ chargeId: string }>;
@@ -50,9 +58,19 @@ export interface PaymentGateway {
   refund(request: GatewayRefundRequest): Promise<{ refundId: string }>;
   /** The gateway's record for a key, or `undefined` when nothing was charged or declined under it. */
   lookup(idempotencyKey: string): Promise<GatewayCharge | undefined>;
+  /**
+   * Voids the key (a real gateway's "cancel payment intent"), whether or not a charge under it
+   * was ever requested. Idempotent. The guarantee the domain relies on, linearizable with
+   * {@link charge}: when this returns `voided`, no charge under the key has captured and none ever
+   * will: every charge with the key, already in flight or later, fails with `PaymentVoided`.
+   * When a capture won the race, it is returned as `approved` and stays captured: the caller
+   * refunds it.
+   * @throws PaymentGatewayUnavailable on a transient failure (safe to retry)
+   */
+  void(idempotencyKey: string): Promise<GatewayVoidResult>;
 }
 
-/** The step's own record of an order's payment (one per orderId). */
+/** The step's own record of an order's payment (one per orderId; VOIDED once a refund voided its charge). */
 export interface PaymentRecord {
   readonly orderId: string;
   readonly amount: number;
@@ -72,20 +90,41 @@ export interface PaymentRecord {
 }
 
 /**
+ * What a refund leaves for an order it finds no record of: a VOIDED tombstone, with no charge
+ * details. It blocks {@link PaymentStore.createPending}, so a charge arriving later is refused
+ * before any gateway call.
+ */
+export interface PaymentTombstone {
+  readonly orderId: string;
+  readonly status: typeof PaymentStatus.VOIDED;
+  /** ISO-8601 timestamps. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** An order's stored payment: a charge record, or a void tombstone. */
+export type StoredPayment = PaymentRecord | PaymentTombstone;
+
+/**
  * Storage for {@link PaymentRecord}s. Every transition is conditional, so a lost race reports
  * `false` instead of overwriting a newer state.
  */
 export interface PaymentStore {
-  /** The record for an order (strongly consistent), or `undefined`. */
-  get(orderId: string): Promise<PaymentRecord | undefined>;
-  /** Writes a PENDING record unless one exists. @returns false when a record already existed. */
+  /** The record (or tombstone) for an order (strongly consistent), or `undefined`. */
+  get(orderId: string): Promise<StoredPayment | undefined>;
+  /** Writes a PENDING record unless one (or a tombstone) exists. @returns false when one already existed. */
   createPending(record: PaymentRecord): Promise<boolean>;
-  /** PENDING|CAPTURED -> CAPTURED (never from REFUNDED). @returns false when the condition failed. */
+  /** Writes a VOIDED tombstone unless a record exists. @returns false when one already existed. */
+  createTombstone(orderId: string, at: string): Promise<boolean>;
+  /** PENDING -> VOIDED (a charge may be in flight). @returns false when the record was not PENDING. */
+  markVoided(orderId: string, at: string): Promise<boolean>;
+  /** PENDING|CAPTURED -> CAPTURED (never from REFUNDED or VOIDED). @returns false when the condition failed. */
   markCaptured(orderId: string, paymentId: string, at: string): Promise<boolean>;
   /** PENDING -> DECLINED. @returns false when the record was not PENDING. */
   markDeclined(orderId: string, declineCode: DeclineCode, at: string): Promise<boolean>;
   /**
-   * CAPTURED|PENDING -> REFUNDED, keeping the chargeId as `paymentId`.
+   * CAPTURED|PENDING|VOIDED -> REFUNDED, keeping the chargeId as `paymentId` (VOIDED: a capture
+   * landed before the void took effect).
    * @returns false when it was already REFUNDED (or missing, or DECLINED).
    */
   markRefunded(orderId: string, refund: { refundId: string; paymentId: string }, at: string): Promise<boolean>;
@@ -98,3 +137,12 @@ export interface Clock {
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * Awaited by the DynamoDB adapters before each call they make, labelled with the call: tests pass
+ * random delays to force interleavings of concurrent charges and refunds. Production: none.
+ */
+export type Delay = (point: string) => Promise<void>;
+
+/** No delay. */
+export const noDelay: Delay = () => Promise.resolve();

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PaymentStatus, type DeclineCode } from '@order-flow/contracts';
-import type { PaymentRecord, PaymentStore } from '../ports.js';
+import type { Delay, PaymentRecord, PaymentStore, StoredPayment } from '../ports.js';
+import { noDelay } from '../ports.js';
 
 /**
  * `#name` placeholders for the given attributes: DynamoDB reserves many plain words (`status`,
@@ -15,21 +16,48 @@ export const paymentKey = (orderId: string): string => `PAYMENT#${orderId}`;
 /**
  * {@link PaymentStore} on a DynamoDB table keyed by `pk` (string). Items:
  * `{ pk: 'PAYMENT#<orderId>', orderId, amount, currency, token, status, paymentId?, declineCode?,
- * refundId?, createdAt, updatedAt }`.
+ * refundId?, createdAt, updatedAt }`, or a void tombstone `{ pk, orderId, status: 'VOIDED',
+ * createdAt, updatedAt }`.
  */
 export class DynamoDbPaymentStore implements PaymentStore {
+  /** @param delay awaited before each DynamoDB call (tests inject latency; none by default) */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly delay: Delay = noDelay,
   ) {}
 
-  async get(orderId: string): Promise<PaymentRecord | undefined> {
+  async get(orderId: string): Promise<StoredPayment | undefined> {
+    await this.delay('store.get');
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: paymentKey(orderId) }, ConsistentRead: true }),
     );
     if (!Item) return undefined;
     const { pk: _pk, ...record } = Item;
-    return record as PaymentRecord;
+    return record as StoredPayment;
+  }
+
+  async createTombstone(orderId: string, at: string): Promise<boolean> {
+    return this.conditional(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: paymentKey(orderId), orderId, status: PaymentStatus.VOIDED, createdAt: at, updatedAt: at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async markVoided(orderId: string, at: string): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: paymentKey(orderId) },
+        UpdateExpression: 'SET #status = :voided, #updatedAt = :at',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: names('status', 'updatedAt'),
+        ExpressionAttributeValues: { ':voided': PaymentStatus.VOIDED, ':pending': PaymentStatus.PENDING, ':at': at },
+      }),
+    );
   }
 
   async createPending(record: PaymentRecord): Promise<boolean> {
@@ -84,12 +112,14 @@ export class DynamoDbPaymentStore implements PaymentStore {
         TableName: this.tableName,
         Key: { pk: paymentKey(orderId) },
         UpdateExpression: 'SET #status = :refunded, #refundId = :refundId, #paymentId = :paymentId, #updatedAt = :at',
-        ConditionExpression: '#status IN (:pending, :captured)',
+        // VOIDED too: a capture that landed before the void took effect is refunded, then recorded.
+        ConditionExpression: '#status IN (:pending, :captured, :voided)',
         ExpressionAttributeNames: names('status', 'refundId', 'paymentId', 'updatedAt'),
         ExpressionAttributeValues: {
           ':refunded': PaymentStatus.REFUNDED,
           ':pending': PaymentStatus.PENDING,
           ':captured': PaymentStatus.CAPTURED,
+          ':voided': PaymentStatus.VOIDED,
           ':refundId': refund.refundId,
           ':paymentId': refund.paymentId,
           ':at': at,
@@ -100,6 +130,7 @@ export class DynamoDbPaymentStore implements PaymentStore {
 
   /** Sends a conditional write; a failed condition is an expected outcome, not an error. */
   private async conditional(command: PutCommand | UpdateCommand): Promise<boolean> {
+    await this.delay(`store.${command instanceof PutCommand ? 'put' : 'update'}`);
     try {
       // The union is split so each call resolves to its own overload of `send`.
       if (command instanceof PutCommand) await this.client.send(command);

@@ -32,6 +32,23 @@ export class PaymentIdempotencyConflict extends Error {
   override readonly name = ErrorName.PaymentIdempotencyConflict;
 }
 
+/**
+ * The order's payment was voided: a refund (the workflow's compensation) ran before this charge,
+ * or while it was in flight. Nothing is kept: either the gateway refused the charge, or the
+ * capture it made was refunded before this was thrown. Final, so the workflow never retries it.
+ */
+export class PaymentVoided extends Error {
+  override readonly name = ErrorName.PaymentVoided;
+
+  /** @param orderId the order (idempotency key) whose charge was refused */
+  constructor(
+    readonly orderId: string,
+    detail = 'a refund voided it before the charge could be kept',
+  ) {
+    super(`Payment for order ${orderId} was voided: ${detail}; a voided order is never charged`);
+  }
+}
+
 /** Conflict message naming both charges, so an operator sees what differed. */
 export function conflictMessage(
   key: string,

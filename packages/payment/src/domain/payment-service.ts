@@ -1,7 +1,7 @@
 import { PaymentStatus, type ChargeResult, type RefundResult } from '@order-flow/contracts';
-import type { Clock, PaymentGateway, PaymentRecord, PaymentStore } from '../ports.js';
+import type { Clock, PaymentGateway, PaymentRecord, PaymentStore, StoredPayment } from '../ports.js';
 import { systemClock } from '../ports.js';
-import { PaymentDeclined, PaymentIdempotencyConflict, conflictMessage } from './errors.js';
+import { PaymentDeclined, PaymentIdempotencyConflict, PaymentVoided, conflictMessage } from './errors.js';
 
 /** A charge as the domain receives it (the handler has already validated it). */
 export interface ChargeRequest {
@@ -15,7 +15,8 @@ export interface ChargeRequest {
 /**
  * Charges and refunds orders through a {@link PaymentGateway}, keeping one {@link PaymentRecord}
  * per order. The orderId is the idempotency key end to end: a retried or redelivered event never
- * charges or refunds twice.
+ * charges or refunds twice, and a refund that arrives before (or during) the charge voids it, so a
+ * late charge never keeps money on an order that was already compensated.
  */
 export class PaymentService {
   constructor(
@@ -27,12 +28,16 @@ export class PaymentService {
   /**
    * Charges `amount` for the order once.
    * @throws PaymentDeclined (also on a repeat of a declined order)
+   * @throws PaymentVoided when a refund voided the order's payment first or while this charge
+   *   was in flight; nothing is kept (a capture that landed is refunded before this is thrown)
    * @throws PaymentGatewayUnavailable when the gateway failed transiently (the record stays PENDING)
    * @throws PaymentIdempotencyConflict when the order was charged before with another amount or
    *   currency, or was already refunded
    */
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const record = await this.intent(request);
+    // Before anything else: a tombstone has no amount to compare, and a void is final.
+    if (record.status === PaymentStatus.VOIDED) throw new PaymentVoided(request.orderId);
     if (record.amount !== request.amount || record.currency !== request.currency) {
       throw new PaymentIdempotencyConflict(conflictMessage(request.orderId, record, request));
     }
@@ -61,52 +66,81 @@ export class PaymentService {
         await this.store.markDeclined(request.orderId, error.declineCode, this.timestamp());
         throw new PaymentDeclined(error.declineCode, request.orderId);
       }
+      // The gateway refused: a refund voided the key after our record was written.
+      if (error instanceof PaymentVoided) throw new PaymentVoided(request.orderId, 'the gateway refused the voided key');
       throw error; // transient or unexpected: the record stays PENDING so a retry resumes here
     }
 
-    // Conditional on "not REFUNDED": a compensation that already ran must not be undone.
+    // Conditional on PENDING|CAPTURED: a compensation that already ran must not be undone.
     if (!(await this.store.markCaptured(request.orderId, chargeId, this.timestamp()))) {
-      throw refundedConflict(request.orderId);
+      // The record became VOIDED or REFUNDED while the gateway charged: give the money back
+      // before refusing (idempotent, so a compensation refunding the same capture is harmless).
+      const { refundId } = await this.gateway.refund({ idempotencyKey: request.orderId, chargeId, amount: request.amount });
+      await this.store.markRefunded(request.orderId, { refundId, paymentId: chargeId }, this.timestamp());
+      throw new PaymentVoided(request.orderId, `a refund ran while the charge was in flight; its capture ${chargeId} was refunded`);
     }
     return captured(record, chargeId);
   }
 
   /**
-   * Compensation: refunds the order's charge, at most once. Safe to call any number of times,
-   * for any order (an order never charged has nothing to refund).
+   * Compensation: refunds the order's charge, at most once, or voids it so it never happens. Safe
+   * to call any number of times, for any order, before, during or after its charge:
+   * - nothing recorded: writes a VOIDED tombstone, so a charge arriving later is refused;
+   * - PENDING (a charge may be in flight): PENDING -> VOIDED, then voids the key at the gateway;
+   *   a capture that won that race is refunded;
+   * - CAPTURED: refunds; DECLINED: nothing to refund; REFUNDED: a repeat.
    */
   async refund(orderId: string): Promise<RefundResult> {
-    const record = await this.store.get(orderId);
-    if (!record || record.status === PaymentStatus.DECLINED) {
-      return { orderId, refunded: false, status: 'NOTHING_TO_REFUND' };
-    }
-    if (record.status === PaymentStatus.REFUNDED) {
-      return { orderId, refunded: false, status: 'REFUNDED' };
-    }
-
-    let chargeId = record.paymentId;
-    if (record.status === PaymentStatus.PENDING) {
-      // The charge may have reached the gateway even though we never recorded its answer
-      // (timeout, crash): the gateway's ledger is the truth.
-      const charge = await this.gateway.lookup(orderId);
-      if (charge?.status === 'declined' && charge.declineCode) {
-        await this.store.markDeclined(orderId, charge.declineCode, this.timestamp());
+    for (;;) {
+      const record = await this.store.get(orderId);
+      if (!record) {
+        if (await this.store.createTombstone(orderId, this.timestamp())) return this.voidAtGateway(orderId);
+        continue; // a charge wrote its record first: continue from it
       }
-      if (!charge?.chargeId || charge.status === 'declined') {
-        return { orderId, refunded: false, status: 'NOTHING_TO_REFUND' };
+      switch (record.status) {
+        case PaymentStatus.DECLINED:
+          return { orderId, refunded: false, status: 'NOTHING_TO_REFUND' };
+        case PaymentStatus.REFUNDED:
+          return { orderId, refunded: false, status: 'REFUNDED' };
+        case PaymentStatus.VOIDED:
+          // A repeat, or a retry after a crash mid-void: finish the void (idempotent).
+          return this.voidAtGateway(orderId);
+        case PaymentStatus.PENDING:
+          if (await this.store.markVoided(orderId, this.timestamp())) return this.voidAtGateway(orderId);
+          continue; // the charge settled meanwhile: continue from its new state
+        case PaymentStatus.CAPTURED: {
+          const chargeId = record.paymentId;
+          if (!chargeId) throw new Error(`Payment record of order ${orderId} is CAPTURED but has no paymentId`);
+          // The gateway refund is idempotent, so a retry after a crash between these two calls is safe.
+          return this.refundCapture(orderId, chargeId, record.amount);
+        }
       }
-      chargeId = charge.chargeId;
     }
-    if (!chargeId) throw new Error(`Payment record of order ${orderId} is ${record.status} but has no paymentId`);
+  }
 
-    // The gateway refund is idempotent, so a retry after a crash between these two calls is safe.
-    const { refundId } = await this.gateway.refund({ idempotencyKey: orderId, chargeId, amount: record.amount });
+  /**
+   * Voids the key at the gateway, after the record became VOIDED. The gateway linearizes this with
+   * the charge: either it reports `voided` (no capture now or ever), or the capture that got there
+   * first, which is refunded here.
+   */
+  private async voidAtGateway(orderId: string): Promise<RefundResult> {
+    const outcome = await this.gateway.void(orderId);
+    if (outcome.status === 'approved' || outcome.status === 'refunded') {
+      if (!outcome.chargeId) throw new Error(`Gateway reported an ${outcome.status} charge for order ${orderId} without a chargeId`);
+      return this.refundCapture(orderId, outcome.chargeId, outcome.amount);
+    }
+    // declined: the charge had failed before the void; voided: it never will be captured.
+    return { orderId, refunded: false, status: outcome.status === 'declined' ? 'NOTHING_TO_REFUND' : 'VOIDED' };
+  }
+
+  private async refundCapture(orderId: string, chargeId: string, amount: number): Promise<RefundResult> {
+    const { refundId } = await this.gateway.refund({ idempotencyKey: orderId, chargeId, amount });
     const refunded = await this.store.markRefunded(orderId, { refundId, paymentId: chargeId }, this.timestamp());
     return { orderId, refunded, status: 'REFUNDED' };
   }
 
-  /** The existing record, or a new PENDING one written before any money moves. */
-  private async intent(request: ChargeRequest): Promise<PaymentRecord> {
+  /** The existing record (or tombstone), or a new PENDING one written before any money moves. */
+  private async intent(request: ChargeRequest): Promise<StoredPayment> {
     const existing = await this.store.get(request.orderId);
     if (existing) return existing;
     const now = this.timestamp();
@@ -120,7 +154,7 @@ export class PaymentService {
       updatedAt: now,
     };
     if (await this.store.createPending(record)) return record;
-    // Lost a race with a concurrent delivery of the same order: continue from its record.
+    // Lost a race with a concurrent delivery of the same order, or with a refund's tombstone.
     const winner = await this.store.get(request.orderId);
     if (!winner) throw new Error(`Payment record of order ${request.orderId} vanished after a conditional put failed`);
     return winner;

@@ -44,9 +44,12 @@ describe('PaymentService with DynamoDbPaymentStore + SimulatedGateway', () => {
     const second = await coldService().charge(input);
 
     expect(second).toEqual(first);
-    const ledger = (await table.scan()).filter((item) => item.pk === gatewayKey(id));
-    expect(ledger).toHaveLength(1);
-    expect(ledger[0]).toMatchObject({ attempts: 1, status: 'approved', chargeId: first.paymentId });
+    const items = await table.scan();
+    const entries = items.filter((item) => item.pk === gatewayKey(id));
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ attempts: 1, status: 'approved', chargeId: first.paymentId });
+    const captures = items.filter((item) => String(item.pk).startsWith('CAPTURE#') && item.idempotencyKey === id);
+    expect(captures).toEqual([expect.objectContaining({ amount: 1000, currency: 'EUR', chargeId: first.paymentId })]);
   });
 
   it('rejects the same orderId with a different amount and changes nothing', async () => {
@@ -88,7 +91,7 @@ describe('PaymentService with DynamoDbPaymentStore + SimulatedGateway', () => {
     expect(await table.item(paymentKey(id))).toMatchObject({ status: 'CAPTURED', paymentId: result.paymentId });
   });
 
-  it('tok_gatewayDown always fails and leaves the record PENDING', async () => {
+  it('tok_gatewayDown always fails and leaves the record PENDING until the compensation voids it', async () => {
     const id = orderId();
     const input = { orderId: id, amount: 700, currency: 'USD', token: 'tok_gatewayDown' };
 
@@ -96,8 +99,11 @@ describe('PaymentService with DynamoDbPaymentStore + SimulatedGateway', () => {
       await expect(coldService().charge(input)).rejects.toMatchObject({ name: ErrorName.PaymentGatewayUnavailable });
     }
     expect(await table.item(paymentKey(id))).toMatchObject({ status: 'PENDING' });
-    // Compensation on a never-charged PENDING payment asks the gateway and refunds nothing.
-    await expect(coldService().refund(id)).resolves.toEqual({ orderId: id, refunded: false, status: 'NOTHING_TO_REFUND' });
+    // Compensation on a never-charged PENDING payment voids it, at the gateway too, and refunds nothing.
+    await expect(coldService().refund(id)).resolves.toEqual({ orderId: id, refunded: false, status: 'VOIDED' });
+    expect(await table.item(paymentKey(id))).toMatchObject({ status: 'VOIDED', amount: 700 });
+    expect(await table.item(gatewayKey(id))).toMatchObject({ status: 'voided', attempts: 3 });
+    await expect(coldService().charge(input)).rejects.toMatchObject({ name: ErrorName.PaymentVoided });
   });
 
   it('refunds twice -> refunded once', async () => {
@@ -125,10 +131,16 @@ describe('PaymentService with DynamoDbPaymentStore + SimulatedGateway', () => {
     expect(await table.item(gatewayKey(id))).toMatchObject({ status: 'refunded' });
   });
 
-  it('has nothing to refund for an order never charged', async () => {
+  it('voids an order never charged: a tombstone, and a later charge is refused without reaching the gateway', async () => {
     const id = orderId();
 
-    await expect(coldService().refund(id)).resolves.toEqual({ orderId: id, refunded: false, status: 'NOTHING_TO_REFUND' });
-    expect(await table.item(paymentKey(id))).toBeUndefined();
+    await expect(coldService().refund(id)).resolves.toEqual({ orderId: id, refunded: false, status: 'VOIDED' });
+    expect(await table.item(paymentKey(id))).toEqual({ pk: paymentKey(id), orderId: id, status: 'VOIDED', createdAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(await table.item(gatewayKey(id))).toMatchObject({ status: 'voided' });
+    await expect(coldService().charge({ orderId: id, amount: 300, currency: 'USD', token: 'tok_visa' })).rejects.toMatchObject({
+      name: ErrorName.PaymentVoided,
+    });
+    // Refused before any gateway call: no attempt was counted.
+    expect(await table.item(gatewayKey(id))).not.toHaveProperty('attempts');
   });
 });

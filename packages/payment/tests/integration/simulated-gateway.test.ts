@@ -1,12 +1,22 @@
 import { ErrorName } from '@order-flow/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedGateway, gatewayKey } from '../../src/adapters/simulated-gateway.js';
+import type { Delay } from '../../src/ports.js';
 import { createTestTable, type TestTable } from '../support/dynamodb.js';
 
 let table: TestTable;
 let n = 0;
 const key = () => `ord_gw_${++n}`;
 const request = (token: string, idempotencyKey = key()) => ({ idempotencyKey, amount: 1500, currency: 'USD', token });
+/** The gateway's money ledger for a key: its CAPTURE# and REFUND# items. */
+const movements = async (idempotencyKey: string) => {
+  const items = (await table.scan()).filter((item) => item.idempotencyKey === idempotencyKey);
+  return {
+    captures: items.filter((item) => String(item.pk).startsWith('CAPTURE#')),
+    refunds: items.filter((item) => String(item.pk).startsWith('REFUND#')),
+  };
+};
+const randomDelay = (maxMs: number): Delay => () => new Promise((resolve) => setTimeout(resolve, Math.random() * maxMs));
 
 beforeAll(async () => {
   table = await createTestTable();
@@ -109,6 +119,106 @@ describe('SimulatedGateway (DynamoDB Local ledger)', () => {
 
     expect(second.refundId).toBe(first.refundId);
     expect(await gateway.lookup(req.idempotencyKey)).toMatchObject({ status: 'refunded', refundId: first.refundId, chargeId });
+  });
+
+  it('records each capture and refund in its ledger, keyed by its own id, not by the order', async () => {
+    const gateway = new SimulatedGateway(table.client, table.tableName);
+    const req = request('tok_visa');
+
+    const { chargeId } = await gateway.charge(req);
+    await gateway.charge(req);
+    const { refundId } = await gateway.refund({ idempotencyKey: req.idempotencyKey, chargeId, amount: 1500 });
+    await gateway.refund({ idempotencyKey: req.idempotencyKey, chargeId, amount: 1500 });
+
+    const { captures, refunds } = await movements(req.idempotencyKey);
+    expect(captures).toEqual([
+      { pk: expect.stringMatching(/^CAPTURE#cap_/), idempotencyKey: req.idempotencyKey, amount: 1500, currency: 'USD', chargeId, at: expect.any(String) },
+    ]);
+    expect(refunds).toEqual([
+      { pk: expect.stringMatching(/^REFUND#rf_/), idempotencyKey: req.idempotencyKey, amount: 1500, currency: 'USD', chargeId, refundId, at: expect.any(String) },
+    ]);
+  });
+
+  it('captures once when many attempts race on one key: the losers return the same chargeId and record nothing', async () => {
+    const req = request('tok_visa');
+    const racers = Array.from({ length: 8 }, () => new SimulatedGateway(table.client, table.tableName, undefined, randomDelay(15)));
+
+    const results = await Promise.all(racers.map((gateway) => gateway.charge(req)));
+
+    expect(new Set(results.map((r) => r.chargeId)).size).toBe(1);
+    expect((await movements(req.idempotencyKey)).captures).toHaveLength(1);
+    expect(await table.item(gatewayKey(req.idempotencyKey))).toMatchObject({ status: 'approved', attempts: 8 });
+  });
+
+  it('refunds once when refunds race', async () => {
+    const req = request('tok_visa');
+    const { chargeId } = await new SimulatedGateway(table.client, table.tableName).charge(req);
+    const racers = Array.from({ length: 6 }, () => new SimulatedGateway(table.client, table.tableName, undefined, randomDelay(15)));
+
+    const results = await Promise.all(racers.map((gateway) => gateway.refund({ idempotencyKey: req.idempotencyKey, chargeId, amount: 1500 })));
+
+    expect(new Set(results.map((r) => r.refundId)).size).toBe(1);
+    expect((await movements(req.idempotencyKey)).refunds).toHaveLength(1);
+  });
+
+  describe('void', () => {
+    it('voids a key never charged; a later charge is refused and captures nothing', async () => {
+      const gateway = new SimulatedGateway(table.client, table.tableName);
+      const req = request('tok_visa');
+
+      await expect(gateway.void(req.idempotencyKey)).resolves.toEqual({ idempotencyKey: req.idempotencyKey, status: 'voided' });
+      await expect(gateway.void(req.idempotencyKey)).resolves.toEqual({ idempotencyKey: req.idempotencyKey, status: 'voided' });
+
+      await expect(gateway.charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentVoided });
+      expect(await gateway.lookup(req.idempotencyKey)).toBeUndefined();
+      expect((await movements(req.idempotencyKey)).captures).toEqual([]);
+    });
+
+    it('voids a pending key (a charge failing transiently); its retry is refused', async () => {
+      const gateway = new SimulatedGateway(table.client, table.tableName);
+      const req = request('tok_gatewayFlaky');
+      await expect(gateway.charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentGatewayUnavailable });
+
+      await expect(gateway.void(req.idempotencyKey)).resolves.toMatchObject({ status: 'voided' });
+
+      await expect(gateway.charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentVoided });
+      await expect(gateway.charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentVoided });
+      expect(await table.item(gatewayKey(req.idempotencyKey))).toMatchObject({ status: 'voided', attempts: 1 });
+      expect((await movements(req.idempotencyKey)).captures).toEqual([]);
+    });
+
+    it('reports an approved charge (the caller refunds it), and a refunded or declined one', async () => {
+      const gateway = new SimulatedGateway(table.client, table.tableName);
+      const req = request('tok_visa');
+      const { chargeId } = await gateway.charge(req);
+
+      await expect(gateway.void(req.idempotencyKey)).resolves.toMatchObject({ status: 'approved', chargeId, amount: 1500 });
+      await gateway.refund({ idempotencyKey: req.idempotencyKey, chargeId, amount: 1500 });
+      await expect(gateway.void(req.idempotencyKey)).resolves.toMatchObject({ status: 'refunded', chargeId });
+
+      const declined = request('tok_chargeDeclined');
+      await expect(gateway.charge(declined)).rejects.toMatchObject({ name: ErrorName.PaymentDeclined });
+      await expect(gateway.void(declined.idempotencyKey)).resolves.toMatchObject({ status: 'declined', declineCode: 'card_declined' });
+    });
+
+    it('races charges: either the void wins and nothing is captured, or it reports the one capture', async () => {
+      for (let round = 0; round < 15; round++) {
+        const req = request('tok_visa');
+        const slow = () => new SimulatedGateway(table.client, table.tableName, undefined, randomDelay(20));
+        const [charged, voided] = await Promise.allSettled([slow().charge(req), slow().void(req.idempotencyKey)]);
+
+        const { captures } = await movements(req.idempotencyKey);
+        if (voided.status === 'rejected') throw voided.reason;
+        if (voided.value.status === 'voided') {
+          expect(charged).toMatchObject({ status: 'rejected', reason: { name: ErrorName.PaymentVoided } });
+          expect(captures).toEqual([]);
+        } else {
+          expect(voided.value).toMatchObject({ status: 'approved' });
+          expect(charged).toMatchObject({ status: 'fulfilled' });
+          expect(captures).toHaveLength(1);
+        }
+      }
+    });
   });
 
   it('refuses to refund a charge it does not hold', async () => {

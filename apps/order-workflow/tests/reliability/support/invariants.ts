@@ -50,21 +50,67 @@ interface Line {
  * 3. no reservation left RESERVED for an order that is not CONFIRMED; every CONFIRMED order holds
  *    exactly its items;
  * 4. every CONFIRMED order has exactly one CAPTURED payment, for its total, matching the gateway's
- *    approved charge;
- * 5. every FAILED order has no payment, or a REFUNDED / DECLINED one, or a PENDING one the gateway
- *    never approved;
+ *    approved charge, and exactly one net capture (captures - refunds, counted from the gateway's
+ *    own `CAPTURE#`/`REFUND#` ledger) equal to its total;
+ * 5. every FAILED order has no payment, or a REFUNDED / DECLINED / VOIDED one, or a PENDING one
+ *    the gateway never approved, and zero net captures in the gateway's ledger;
  * 6. no order left PENDING (the executions have ended), unless `allowPending`.
  */
-export async function checkInvariants(stack: LocalOrderStack, options: InvariantOptions): Promise<InvariantReport> {
+export async function checkInvariants(stack: Pick<LocalOrderStack, 'scan'>, options: InvariantOptions): Promise<InvariantReport> {
+  const [inventory, payment, orders] = await Promise.all([stack.scan('inventory'), stack.scan('payment'), stack.scan('orders')]);
+  return checkTables({ inventory, payment, orders }, options);
+}
+
+/** The three tables' items, as {@link checkTables} reads them. */
+export interface TableState {
+  readonly inventory: readonly Item[];
+  readonly payment: readonly Item[];
+  readonly orders: readonly Item[];
+}
+
+/** Money the gateway moved for one order, from its ledger. */
+interface Movements {
+  captures: number;
+  refunds: number;
+  /** Captured minus refunded, in minor units. */
+  net: number;
+  chargeIds: Set<string>;
+}
+
+/**
+ * {@link checkInvariants} on table contents given directly: the pure part, so a test can feed it
+ * a broken state and see it fail (the negative control in invariants.test.ts).
+ */
+export function checkTables(tables: TableState, options: InvariantOptions): InvariantReport {
   const skus = new Set(Object.keys(options.initialStock));
-  const [inventory, payment, orderItems] = await Promise.all([stack.scan('inventory'), stack.scan('payment'), stack.scan('orders')]);
-  const orders = (orderItems as unknown as OrderRecord[]).filter((order) => order.items.some((line) => skus.has(line.sku)));
+  const { inventory, payment } = tables;
+  const orders = (tables.orders as unknown as OrderRecord[]).filter((order) => order.items.some((line) => skus.has(line.sku)));
   const byPk = new Map<string, Item>();
   for (const item of [...inventory, ...payment]) byPk.set(String(item.pk), item);
   const available = new Map<string, number>();
   for (const sku of skus) available.set(sku, Number(byPk.get(`SKU#${sku}`)?.available ?? Number.NaN));
   const orderIds = new Set(orders.map((order) => order.orderId));
   const reservations = inventory.filter((item) => String(item.pk).startsWith('RES#') && orderIds.has(String(item.orderId)));
+  // The gateway's ledger: one item per capture / refund it ever made, so a second capture for an
+  // order shows up as a second item (its GATEWAY#<orderId> entry could never show it).
+  const movements = new Map<string, Movements>();
+  for (const item of payment) {
+    const pk = String(item.pk);
+    const isCapture = pk.startsWith('CAPTURE#');
+    if (!isCapture && !pk.startsWith('REFUND#')) continue;
+    const key = String(item.idempotencyKey);
+    const moved = movements.get(key) ?? { captures: 0, refunds: 0, net: 0, chargeIds: new Set<string>() };
+    if (isCapture) {
+      moved.captures++;
+      moved.net += Number(item.amount);
+      moved.chargeIds.add(String(item.chargeId));
+    } else {
+      moved.refunds++;
+      moved.net -= Number(item.amount);
+    }
+    movements.set(key, moved);
+  }
+  const moneyOf = (orderId: string): Movements => movements.get(orderId) ?? { captures: 0, refunds: 0, net: 0, chargeIds: new Set() };
 
   const results: InvariantResult[] = [];
   const check = (name: string, checked: number, violations: string[]) => results.push({ name, checked, violations });
@@ -117,6 +163,14 @@ export async function checkInvariants(stack: LocalOrderStack, options: Invariant
     if (charge?.status !== 'approved' || charge.chargeId !== order.paymentId || charge.amount !== order.total) {
       paidViolations.push(`${order.orderId}: gateway charge ${describe(charge?.status)} ${String(charge?.chargeId)} does not match the order`);
     }
+    const money = moneyOf(order.orderId);
+    if (money.captures - money.refunds !== 1) {
+      paidViolations.push(`${order.orderId}: CONFIRMED with ${money.captures} captures and ${money.refunds} refunds at the gateway (net ${money.captures - money.refunds}, expected exactly 1)`);
+    } else if (money.net !== order.total) {
+      paidViolations.push(`${order.orderId}: CONFIRMED for ${order.total} but the gateway holds ${money.net} net`);
+    } else if (order.paymentId === undefined || !money.chargeIds.has(order.paymentId)) {
+      paidViolations.push(`${order.orderId}: the gateway's capture is not charge ${String(order.paymentId)}`);
+    }
   }
   check('confirmed => one captured payment', confirmedOrders.length, paidViolations);
 
@@ -126,9 +180,18 @@ export async function checkInvariants(stack: LocalOrderStack, options: Invariant
   for (const order of failedOrders) {
     const pay = byPk.get(`PAYMENT#${order.orderId}`);
     const charge = byPk.get(`GATEWAY#${order.orderId}`);
-    const ok = pay === undefined || pay.status === 'REFUNDED' || pay.status === 'DECLINED' || (pay.status === 'PENDING' && charge?.status !== 'approved');
+    const ok =
+      pay === undefined ||
+      pay.status === 'REFUNDED' ||
+      pay.status === 'DECLINED' ||
+      pay.status === 'VOIDED' ||
+      (pay.status === 'PENDING' && charge?.status !== 'approved');
     if (!ok) chargedViolations.push(`${order.orderId}: FAILED(${String(order.reason)}) with payment ${String(pay.status)}`);
     if (charge?.status === 'approved') chargedViolations.push(`${order.orderId}: FAILED but the gateway holds an approved charge`);
+    const money = moneyOf(order.orderId);
+    if (money.captures !== money.refunds || money.net !== 0) {
+      chargedViolations.push(`${order.orderId}: FAILED but the gateway holds ${money.captures} captures and ${money.refunds} refunds (net ${money.net})`);
+    }
   }
   check('failed => not charged', failedOrders.length, chargedViolations);
 
