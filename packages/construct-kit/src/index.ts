@@ -6,9 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
 
 /**
  * Function settings every Order Flow Lambda starts from; a construct spreads the user's
@@ -48,12 +51,63 @@ export function shippedBundle(dir: URL | string, packageName: string): string {
   return path;
 }
 
+/** ARN of the managed policy Lambda gives a function's default role. */
+const BASIC_EXECUTION_ROLE = 'service-role/AWSLambdaBasicExecutionRole';
+
+/**
+ * A Lambda function whose logging permission is scoped to its own log group.
+ *
+ * `lambda.Function` would give a default role the managed `AWSLambdaBasicExecutionRole`, which
+ * allows `logs:CreateLogGroup`, `logs:CreateLogStream` and `logs:PutLogEvents` on every log group
+ * of the account (`Resource: *`). Instead the function gets:
+ * - an explicit `logs.LogGroup` (`<id>LogGroup`, unless `props.logGroup` is given), set as its
+ *   logging destination (Lambda "LoggingConfig.LogGroup");
+ * - a role (`<id>Role`, unless `props.role` is given) with no managed policy, granted only
+ *   `logs:CreateLogStream` and `logs:PutLogEvents` on that log group (no CreateLogGroup: it exists).
+ *
+ * `props.logRetention` (deprecated in CDK) is applied as the log group's retention instead.
+ */
+export function functionWithOwnLogGroup(scope: Construct, id: string, props: lambda.FunctionProps): lambda.Function {
+  const { logRetention, ...rest } = props;
+  const logGroup =
+    props.logGroup ??
+    new logs.LogGroup(scope, `${id}LogGroup`, {
+      // Kept with the stack's other data; the name is generated, so a redeploy never collides.
+      retention: logRetention ?? logs.RetentionDays.TWO_YEARS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  const role =
+    props.role ??
+    new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Lambda execution role that may write logs only to the function own log group',
+    });
+  const fn = new lambda.Function(scope, id, { ...rest, role, logGroup });
+  // logs:CreateLogStream and logs:PutLogEvents on this log group's ARN only (what LogGroup.grantWrite
+  // grants; written out so a log group given as a bare reference works too).
+  iam.Grant.addToPrincipal({
+    grantee: fn,
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resourceArns: [logGroup.logGroupRef.logGroupArn],
+  });
+  return fn;
+}
+
+/** True when `role` has AWSLambdaBasicExecutionRole attached (the default role of a lambda.Function). */
+function hasBasicExecutionRole(role: iam.IRole): boolean {
+  const cfn = role.node.defaultChild;
+  if (!(cfn instanceof iam.CfnRole)) return false;
+  return JSON.stringify(Stack.of(role).resolve(cfn.managedPolicyArns) ?? []).includes(BASIC_EXECUTION_ROLE);
+}
+
 /**
  * Records, next to the function, the cdk-nag findings that are deliberate for a synchronously
  * invoked Order Flow function:
  * - `Serverless-LambdaDLQ`: DLQs and on-failure destinations apply to asynchronous invokes only;
- * - `AwsSolutions-IAM4` (AWSLambdaBasicExecutionRole): it only lets the function write its own logs;
- * - `AwsSolutions-IAM5` (`Resource::*`): the X-Ray statement, which has no resource-level permissions.
+ * - `AwsSolutions-IAM5` (`Resource::*`): the X-Ray statement, which has no resource-level permissions;
+ * - `AwsSolutions-IAM4` (AWSLambdaBasicExecutionRole), only when the role really has that policy
+ *   (a function not created with {@link functionWithOwnLogGroup}): the reason says what it
+ *   allows, every log group of the account, not just the function's own.
  *
  * @param invokedBy who invokes it and what a failure becomes, e.g. "Step Functions invokes it
  *   synchronously (lambda:invoke): a failure returns to the task, whose Retry/Catch handle it"
@@ -64,16 +118,19 @@ export function acknowledgeSynchronousFunction(fn: lambda.Function, invokedBy: s
     reason: `Serverless-LambdaDLQ: ${invokedBy}; DLQs and on-failure destinations apply to asynchronous invokes only`,
   });
   if (!fn.role) return;
-  Validations.of(fn.role).acknowledge(
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'AwsSolutions-IAM4: AWSLambdaBasicExecutionRole only lets the function create and write its own CloudWatch log streams',
-    },
-    {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'AwsSolutions-IAM5: the only *-resource statement is X-Ray xray:PutTraceSegments/PutTelemetryRecords (active tracing), which has no resource-level permissions',
-    },
-  );
+  Validations.of(fn.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'AwsSolutions-IAM5: the only *-resource statement is X-Ray xray:PutTraceSegments/PutTelemetryRecords (active tracing), which has no resource-level permissions',
+  });
+  if (hasBasicExecutionRole(fn.role)) {
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${BASIC_EXECUTION_ROLE}]`,
+      reason:
+        'AwsSolutions-IAM4: AWSLambdaBasicExecutionRole allows logs:CreateLogGroup, logs:CreateLogStream and logs:PutLogEvents on every log group ' +
+        'of the account (Resource *), not only this function\'s; accepted for this function until it is created with functionWithOwnLogGroup ' +
+        '(@order-flow/construct-kit), which scopes the logging permission to its own log group',
+    });
+  }
 }
 
 /** Who invokes a step function, for {@link acknowledgeSynchronousFunction}. */
@@ -113,4 +170,35 @@ export function retryUntilDone(task: sfn.TaskStateBase, maxAttempts = 10): void 
     maxDelay: Duration.seconds(30),
     jitterStrategy: sfn.JitterType.FULL,
   });
+}
+
+/** Removal policy and deletion protection of a table a step construct creates. */
+export interface TableRetentionProps {
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default - true, or false when `removalPolicy` deletes the table (DESTROY, SNAPSHOT) */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * The removal policy and deletion protection of a step's table, made to agree: by default the
+ * table is retained and deletion-protected; with a removal policy that deletes it
+ * (`RemovalPolicy.DESTROY`, or `SNAPSHOT`, which also deletes), deletion protection defaults to
+ * off, because CloudFormation cannot delete a deletion-protected table and `cdk destroy` would
+ * fail. Asking for both is an error.
+ *
+ * @param owner names the construct in the error, e.g. its `node.path`
+ * @throws Error naming `removalPolicy` and `deletionProtection` when a deleting removal policy
+ *   is combined with `deletionProtection: true`
+ */
+export function tableRetention(owner: string, props: TableRetentionProps): Required<TableRetentionProps> {
+  const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+  const deletes = removalPolicy === RemovalPolicy.DESTROY || removalPolicy === RemovalPolicy.SNAPSHOT;
+  if (deletes && props.deletionProtection === true) {
+    throw new Error(
+      `${owner}: removalPolicy ${removalPolicy} deletes the table when it leaves the stack, but deletionProtection: true forbids deleting it ` +
+        '(cdk destroy would fail). Set deletionProtection: false (or leave it unset) with RemovalPolicy.DESTROY, or keep the default RemovalPolicy.RETAIN.',
+    );
+  }
+  return { removalPolicy, deletionProtection: props.deletionProtection ?? !deletes };
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -9,6 +9,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
   acknowledgeSynchronousFunction,
+  functionWithOwnLogGroup,
   FUNCTION_DEFAULTS,
   FUNCTION_RUNTIME,
   INVOKED_BY_API_GATEWAY,
@@ -16,6 +17,7 @@ import {
   retryLambdaPlatformErrors,
   retryUntilDone,
   shippedBundle,
+  tableRetention,
 } from '@order-flow/construct-kit';
 import { ErrorName } from '@order-flow/contracts';
 import { API_BUNDLE_DIR, DEFAULT_BUNDLE_DIR } from './bundle.js';
@@ -52,15 +54,17 @@ export interface InventoryStepProps {
   readonly table?: dynamodb.ITableV2;
   /**
    * What happens to the table this construct creates when it leaves the stack.
-   * Ignored when `table` is given.
+   * `RemovalPolicy.DESTROY` also turns deletion protection off unless `deletionProtection` is
+   * set. Ignored when `table` is given.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Deletion protection of the table this construct creates: stock and open reservations are
-   * live data, so deleting the table must be a deliberate two-step act. Turn it off for
-   * throwaway stacks (together with `RemovalPolicy.DESTROY`). Ignored when `table` is given.
-   * @default true
+   * live data, so deleting the table must be a deliberate two-step act. `true` together with
+   * `RemovalPolicy.DESTROY` is an error (CloudFormation could not delete the table, and
+   * `cdk destroy` would fail). Ignored when `table` is given.
+   * @default - true; false with `removalPolicy: RemovalPolicy.DESTROY`
    */
   readonly deletionProtection?: boolean;
   /**
@@ -161,12 +165,12 @@ export class InventoryStep extends Construct {
         partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
         billing: dynamodb.Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        deletionProtection: props.deletionProtection ?? true,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        ...tableRetention(this.node.path, props),
       });
     this.tracing = props.functionProps?.tracing ?? lambda.Tracing.ACTIVE;
 
-    this.function = new lambda.Function(this, 'Function', {
+    // Logs go to the function's own log group, and it may write only there.
+    this.function = functionWithOwnLogGroup(this, 'Function', {
       ...FUNCTION_DEFAULTS,
       ...(props.functionProps?.memorySize !== undefined && { memorySize: props.functionProps.memorySize }),
       ...(props.functionProps?.timeout !== undefined && { timeout: props.functionProps.timeout }),
@@ -274,7 +278,7 @@ export class InventoryStep extends Construct {
   }
 
   private createApiFunction(): lambda.Function {
-    const fn = new lambda.Function(this, 'ApiFunction', {
+    const fn = functionWithOwnLogGroup(this, 'ApiFunction', {
       ...FUNCTION_DEFAULTS,
       tracing: this.tracing,
       ...FUNCTION_RUNTIME,

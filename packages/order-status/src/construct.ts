@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,12 +8,14 @@ import { ErrorName, type FailureReason } from '@order-flow/contracts';
 import { Construct } from 'constructs';
 import {
   acknowledgeSynchronousFunction,
+  functionWithOwnLogGroup,
   FUNCTION_DEFAULTS,
   FUNCTION_RUNTIME,
   INVOKED_BY_STEP_FUNCTIONS,
   retryLambdaPlatformErrors,
   retryUntilDone,
   shippedBundle,
+  tableRetention,
 } from '@order-flow/construct-kit';
 import { BY_CUSTOMER_INDEX, ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
 
@@ -27,15 +29,17 @@ export interface OrderStatusStepProps {
   readonly table?: dynamodb.ITableV2;
   /**
    * What happens to the table created by this construct when it leaves the stack. Only for a
-   * table this construct creates: combining it with `table` is an error.
+   * table this construct creates: combining it with `table` is an error. `RemovalPolicy.DESTROY`
+   * also turns deletion protection off unless `deletionProtection` is set.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Deletion protection of the table this construct creates: orders and their history are the
-   * system of record, so deleting the table must be a deliberate two-step act. Turn it off for
-   * throwaway stacks (together with `RemovalPolicy.DESTROY`). Combining it with `table` is an error.
-   * @default true
+   * system of record, so deleting the table must be a deliberate two-step act. Combining it with
+   * `table` is an error, and so is `true` with `RemovalPolicy.DESTROY` (CloudFormation could not
+   * delete the table, and `cdk destroy` would fail).
+   * @default - true; false with `removalPolicy: RemovalPolicy.DESTROY`
    */
   readonly deletionProtection?: boolean;
   /**
@@ -59,6 +63,22 @@ export interface CreateOrderTaskOptions {
    * @default '$'
    */
   readonly orderPath?: string;
+  /**
+   * JSONPath to what tells apart the orders this state creates in one execution, for orders
+   * submitted without an `orderId`. Set it when the state runs inside a Map: the Map's
+   * `itemSelector` passes the item's index in from the Context object (`$$.Map.Item.Index` is
+   * visible only to ItemSelector, not to the states inside the Map), e.g.
+   * `itemSelector: { 'order.$': '$$.Map.Item.Value', 'index.$': '$$.Map.Item.Index' }` with
+   * `orderPath: '$.order'` and `itemKeyPath: '$.index'`. Without it, every item of the Map
+   * would get the same generated id (one order, or `OrderConflict`).
+   * @default - none: the state creates one order per execution
+   */
+  readonly itemKeyPath?: string;
+  /**
+   * Where the accepted order `{ order: Order }` goes in the state.
+   * @default '$' (it replaces the submitted input)
+   */
+  readonly resultPath?: string;
 }
 
 /** Options of {@link OrderStatusStep.confirmTask}. */
@@ -151,8 +171,7 @@ export class OrderStatusStep extends Construct {
         partitionKey: { name: 'orderId', type: dynamodb.AttributeType.STRING },
         billing: dynamodb.Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        deletionProtection: props.deletionProtection ?? true,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        ...tableRetention(this.node.path, props),
         globalSecondaryIndexes: [
           {
             indexName: BY_CUSTOMER_INDEX,
@@ -163,7 +182,8 @@ export class OrderStatusStep extends Construct {
       });
 
     // Defaults, then the user's overrides, then what the construct must own.
-    this.function = new lambda.Function(this, 'Function', {
+    // Logs go to the function's own log group, and it may write only there.
+    this.function = functionWithOwnLogGroup(this, 'Function', {
       ...FUNCTION_DEFAULTS,
       ...props.functionProps,
       ...FUNCTION_RUNTIME,
@@ -189,18 +209,33 @@ export class OrderStatusStep extends Construct {
   }
 
   /**
-   * A task that validates the submitted order and stores it as PENDING. The state becomes
-   * `{ order: Order }` (the accepted order with its id settled).
+   * A task that validates the submitted order and stores it as PENDING. `{ order: Order }` (the
+   * accepted order with its id settled) lands at `resultPath` (default: replaces the state).
+   *
+   * An order without an `orderId` gets an id derived from where it is created: the execution
+   * (`$$.Execution.Id`, `$$.Execution.StartTime`), this state (`$$.State.Name`) and, inside a
+   * Map, the item (`itemKeyPath`). A retry of this task runs in the same execution, state and
+   * item, so it derives the same id and finds the order it made; two creates in one execution
+   * (two create states, or two Map items with `itemKeyPath`) make two orders.
    *
    * Only the Lambda service exceptions are retried: `InvalidOrder` and `OrderConflict` are
-   * answers, not glitches. Give the order an `orderId` before starting the execution, so a
-   * retried create finds the same order instead of making a second one.
+   * answers, not glitches.
    * @param id state name @default 'CreateOrder'
    */
   public createTask(id = 'CreateOrder', options: CreateOrderTaskOptions = {}): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: this.alias,
-      payload: sfn.TaskInput.fromObject({ action: 'create', 'order.$': options.orderPath ?? '$', 'executionName.$': '$$.Execution.Name' }),
+      payload: sfn.TaskInput.fromObject({
+        action: 'create',
+        'order.$': options.orderPath ?? '$',
+        // Same on every attempt of this create, different for another create: see OrderIdSource.
+        orderIdSource: {
+          'execution.$': '$$.Execution.Id',
+          'startedAt.$': '$$.Execution.StartTime',
+          'state.$': '$$.State.Name',
+          ...(options.itemKeyPath !== undefined && { 'item.$': options.itemKeyPath }),
+        },
+      }),
       resultSelector: {
         order: {
           'orderId.$': '$.Payload.orderId',
@@ -210,8 +245,8 @@ export class OrderStatusStep extends Construct {
           payment: { 'token.$': '$.Payload.paymentToken' },
         },
       },
-      // The accepted order (id filled in, validated) replaces the submitted input.
-      resultPath: '$',
+      // By default the accepted order (id filled in, validated) replaces the submitted input.
+      resultPath: options.resultPath ?? '$',
     });
     retryLambdaPlatformErrors(task);
     return task;

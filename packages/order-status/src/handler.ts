@@ -6,15 +6,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ErrorName, ID_PATTERN, OrderStatusInputSchema, parseOrThrow, type OrderRecord } from '@order-flow/contracts';
+import { ErrorName, ID_PATTERN, OrderStatusInputSchema, parseOrThrow, ValidationError, type OrderRecord } from '@order-flow/contracts';
 import { DynamoDbOrderStore } from './adapters/dynamodb-order-store.js';
 import { ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
+import type { OrderIdSource } from './domain/order-id.js';
 import { OrderService } from './order-service.js';
 
 
 /**
- * `causedBy` of the PENDING history entry. The create event carries no state name (its schema
- * is `{ action, order }`), so the entry names the step's default create state.
+ * `causedBy` of the PENDING history entry when the create event carries no state name (no
+ * `orderIdSource`, e.g. a state machine deployed before the create task sent one): the step's
+ * default create state.
  */
 export const CREATE_CAUSED_BY = 'CreateOrder';
 
@@ -58,13 +60,14 @@ export function createHandler({ service, logger = defaultLogger }: HandlerDepend
     logger.resetKeys();
     if (context) logger.addContext(context);
     try {
-      const input = parseOrThrow(OrderStatusInputSchema, event);
+      const { event: contractEvent, orderIdSource } = takeOrderIdSource(event);
+      const input = parseOrThrow(OrderStatusInputSchema, contractEvent);
       let record: OrderRecord;
       switch (input.action) {
         case 'create': {
           const requestedId = requestedOrderId(input.order);
           if (requestedId) logger.appendKeys({ orderId: requestedId });
-          record = await service.create(input.order, CREATE_CAUSED_BY, input.executionName);
+          record = await service.create(input.order, orderIdSource?.state ?? CREATE_CAUSED_BY, orderIdSource ?? input.executionName);
           break;
         }
         case 'confirm':
@@ -116,4 +119,43 @@ function requestedOrderId(order: unknown): string | undefined {
     return ID_PATTERN.test(order.orderId) ? order.orderId : undefined;
   }
   return undefined;
+}
+
+/** Field of a create event with where the create runs (see {@link OrderIdSource}). */
+export const ORDER_ID_SOURCE_FIELD = 'orderIdSource';
+
+/**
+ * Splits `orderIdSource` off a create event: the shared create contract (`{ action, order,
+ * executionName? }`, strict) does not list it yet, so it is validated here and the rest goes to
+ * the contract as before.
+ * @throws ValidationError `InvalidInput` when `orderIdSource` is malformed
+ */
+function takeOrderIdSource(event: unknown): { event: unknown; orderIdSource?: OrderIdSource } {
+  if (!event || typeof event !== 'object' || Array.isArray(event) || !(ORDER_ID_SOURCE_FIELD in event)) return { event };
+  const { [ORDER_ID_SOURCE_FIELD]: raw, ...rest } = event as Record<string, unknown>;
+  if (rest.action !== 'create') return { event };
+  const issues: { path: string; message: string }[] = [];
+  const source = (raw ?? {}) as Record<string, unknown>;
+  const text = (key: string, max: number, required: boolean) => {
+    const value = source[key];
+    if (value === undefined && !required) return;
+    if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+      issues.push({ path: `${ORDER_ID_SOURCE_FIELD}.${key}`, message: `must be a string of 1-${max} characters` });
+    }
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    issues.push({ path: ORDER_ID_SOURCE_FIELD, message: 'must be an object { execution, startedAt?, state, item? }' });
+  } else {
+    text('execution', 2048, true);
+    text('startedAt', 64, false);
+    text('state', 80, true);
+    const item = source.item;
+    if (item !== undefined && !(typeof item === 'number' && Number.isInteger(item) && item >= 0) && !(typeof item === 'string' && item.length > 0 && item.length <= 256)) {
+      issues.push({ path: `${ORDER_ID_SOURCE_FIELD}.item`, message: 'must be a non-negative integer or a string of 1-256 characters' });
+    }
+    const unknown = Object.keys(source).filter((key) => !['execution', 'startedAt', 'state', 'item'].includes(key));
+    for (const key of unknown) issues.push({ path: `${ORDER_ID_SOURCE_FIELD}.${key}`, message: 'is not allowed here' });
+  }
+  if (issues.length > 0) throw new ValidationError(ErrorName.InvalidInput, issues);
+  return { event: rest, orderIdSource: source as unknown as OrderIdSource };
 }

@@ -9,6 +9,7 @@ import {
   type OrderRecord,
 } from '@order-flow/contracts';
 import { IllegalTransitionError, OrderConflictError, OrderNotFoundError } from './domain/errors.js';
+import { derivedOrderId, type OrderIdSource } from './domain/order-id.js';
 import {
   confirmedEntry,
   failedEntry,
@@ -38,16 +39,23 @@ export class OrderService {
 
   /**
    * Validates a submitted order and stores it as PENDING.
+   *
+   * An order without an `orderId` gets one:
+   * - with an {@link OrderIdSource} (what the create task sends: execution, state, Map item), the
+   *   id derived from it ({@link derivedOrderId}): a retried create derives the same id and finds
+   *   the order it made, two creates in one execution (two states, or two Map items) derive two;
+   * - with only a string (the legacy `executionName` payload of a state machine deployed before
+   *   the create task sent a source), that string if it is a valid id, as before;
+   * - otherwise (a direct call, e.g. the Order API) a new `newOrderId()`: such a caller must give
+   *   the order its id itself if it retries.
+   * @param idSource where the create runs, for an order without an `orderId`
    * @throws ValidationError `InvalidOrder` naming every bad field (nothing is written)
    * @throws OrderConflictError when the orderId exists with a different order
    */
-  async create(input: unknown, causedBy: string, fallbackOrderId?: string): Promise<OrderRecord> {
+  async create(input: unknown, causedBy: string, idSource?: OrderIdSource | string): Promise<OrderRecord> {
     const request = parseOrThrow(OrderRequestSchema, input, ErrorName.InvalidOrder);
     const now = this.clock.now();
-    // Without an orderId, a stable fallback (the execution's name) keeps a retried create from
-    // recording the order twice under two generated ids.
-    const stable = fallbackOrderId !== undefined && IdSchema.safeParse(fallbackOrderId).success ? fallbackOrderId : undefined;
-    const order = { ...request, orderId: request.orderId ?? stable ?? newOrderId(now.getTime()) };
+    const order = { ...request, orderId: request.orderId ?? stableOrderId(idSource) ?? newOrderId(now.getTime()) };
     const record = newOrderRecord(order, now.toISOString(), causedBy);
     const result = await this.store.putIfAbsent(record);
     if (result.created) return record;
@@ -117,4 +125,11 @@ export class OrderService {
       }
     }
   }
+}
+
+/** The id an order without one gets from where it was created, or `undefined` if none is stable. */
+function stableOrderId(idSource: OrderIdSource | string | undefined): string | undefined {
+  if (idSource === undefined) return undefined;
+  if (typeof idSource !== 'string') return derivedOrderId(idSource);
+  return IdSchema.safeParse(idSource).success ? idSource : undefined;
 }

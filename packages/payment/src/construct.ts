@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,12 +7,14 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
   acknowledgeSynchronousFunction,
+  functionWithOwnLogGroup,
   FUNCTION_DEFAULTS,
   FUNCTION_RUNTIME,
   INVOKED_BY_STEP_FUNCTIONS,
   retryLambdaPlatformErrors,
   retryUntilDone,
   shippedBundle,
+  tableRetention,
 } from '@order-flow/construct-kit';
 import { ErrorName } from '@order-flow/contracts';
 import { PAYMENT_GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV } from './env.js';
@@ -30,15 +32,16 @@ export interface PaymentStepProps {
   readonly table?: dynamodb.ITableV2;
   /**
    * Removal policy of the table this construct creates. Not allowed together with `table`.
+   * `RemovalPolicy.DESTROY` also turns deletion protection off unless `deletionProtection` is set.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Deletion protection of the table this construct creates: payment records are what proves a
-   * charge or refund happened, so deleting the table must be a deliberate two-step act. Turn it
-   * off for throwaway stacks (together with `RemovalPolicy.DESTROY`). Not allowed together with
-   * `table`.
-   * @default true
+   * charge or refund happened, so deleting the table must be a deliberate two-step act. Not
+   * allowed together with `table`; `true` together with `RemovalPolicy.DESTROY` is an error
+   * (CloudFormation could not delete the table, and `cdk destroy` would fail).
+   * @default - true; false with `removalPolicy: RemovalPolicy.DESTROY`
    */
   readonly deletionProtection?: boolean;
   /**
@@ -144,12 +147,12 @@ export class PaymentStep extends Construct {
         partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
         billing: dynamodb.Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        deletionProtection: props.deletionProtection ?? true,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+        ...tableRetention(this.node.path, props),
       });
 
     const user = props.functionProps ?? {};
-    this.function = new lambda.Function(this, 'Function', {
+    // Logs go to the function's own log group, and it may write only there.
+    this.function = functionWithOwnLogGroup(this, 'Function', {
       ...FUNCTION_DEFAULTS,
       ...user,
       ...FUNCTION_RUNTIME,

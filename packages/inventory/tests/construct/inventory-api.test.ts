@@ -7,6 +7,7 @@ import { HttpIamAuthorizer, HttpLambdaAuthorizer } from 'aws-cdk-lib/aws-apigate
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { API_BUNDLE_DIR, DEFAULT_BUNDLE_DIR } from '../../src/bundle.js';
 import { InventoryStep } from '../../src/index.js';
@@ -83,11 +84,15 @@ describe('InventoryStep.addApiRoutes', () => {
     step.addApiRoutes(api);
     const template = Template.fromStack(stack);
 
+    const apiLogGroup = step.node.findChild('ApiFunctionLogGroup') as logs.LogGroup;
     expect(statementsOf(template, step.apiFunction!, stack)).toEqual([
+      // Its own log group only (not the step function's, and no AWSLambdaBasicExecutionRole).
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: stack.resolve(apiLogGroup.logGroupArn) },
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: stack.resolve(step.table.tableArn) },
     ]);
     // The step function keeps its own grant, unchanged.
     expect(statementsOf(template, step.function, stack)).toEqual([
+      expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
       expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] }),
     ]);
   });
@@ -156,6 +161,7 @@ describe('InventoryStep.addApiRoutes', () => {
       Environment: { Variables: { INVENTORY_TABLE_NAME: 'my-stock-table', POWERTOOLS_SERVICE_NAME: 'inventory-api' } },
     });
     expect(statementsOf(template, step.apiFunction!, stack)).toEqual([
+      expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
       expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: stack.resolve(table.tableArn) }),
     ]);
   });

@@ -1,6 +1,7 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ErrorName } from '@order-flow/contracts';
@@ -46,6 +47,14 @@ describe('InventoryStep', () => {
     Template.fromStack(stack).hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
   });
 
+  // CloudFormation cannot delete a table whose deletion protection is on (DynamoDB Developer
+  // Guide, "Using deletion protection"): DESTROY must come with protection off.
+  it('turns deletion protection off with RemovalPolicy.DESTROY, and refuses DESTROY with deletionProtection: true', () => {
+    const { stack } = synth({ removalPolicy: RemovalPolicy.DESTROY });
+    Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
+    expect(() => synth({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true })).toThrow(/removalPolicy destroy.*deletionProtection: true/);
+  });
+
   it('runs the prebuilt bundle on nodejs24.x arm64 with JSON logs and the table name in the environment', () => {
     const { stack, step } = synth();
     const template = Template.fromStack(stack);
@@ -77,7 +86,10 @@ describe('InventoryStep', () => {
     const template = Template.fromStack(stack);
 
     const statements = policyActions(template);
+    const logGroup = step.node.findChild('FunctionLogGroup') as logs.LogGroup;
     expect(statements).toEqual([
+      // Its own log group only: no AWSLambdaBasicExecutionRole, which allows every log group.
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: stack.resolve(logGroup.logGroupArn) },
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],

@@ -76,10 +76,13 @@ describe('OrderStatusStep resources', () => {
     const tableArn = { 'Fn::GetAtt': [tableLogicalId(template), 'Arn'] };
 
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const logGroup = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0]!;
     expect(policies).toHaveLength(1);
     expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([
       // Active tracing; X-Ray has no resource-level permissions.
       { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+      // Its own log group only (no AWSLambdaBasicExecutionRole, which allows every log group).
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -182,7 +185,15 @@ describe('OrderStatusStep tasks', () => {
   it('createTask sends the order and rebuilds the accepted order as the whole state', () => {
     const { json } = taskJson((step) => step.createTask());
 
-    expect(json.Parameters.Payload).toEqual({ action: 'create', 'order.$': '$', 'executionName.$': '$$.Execution.Name' });
+    // The id of an order without one derives from these: the same on a Task retry, different per
+    // state (AWS Step Functions Developer Guide, "Context object": Execution.Id, Execution.StartTime, State.Name).
+    expect(json.Parameters.Payload).toEqual({
+      action: 'create',
+      'order.$': '$',
+      orderIdSource: { 'execution.$': '$$.Execution.Id', 'startedAt.$': '$$.Execution.StartTime', 'state.$': '$$.State.Name' },
+    });
+    // Never the retry count or entered time: they change on a retry ("Retrying after an error").
+    expect(JSON.stringify(json.Parameters.Payload)).not.toMatch(/RetryCount|EnteredTime/);
     expect(json.ResultSelector).toEqual({
       order: {
         'orderId.$': '$.Payload.orderId',
@@ -199,11 +210,19 @@ describe('OrderStatusStep tasks', () => {
     expect(JSON.stringify(json.Retry)).not.toMatch(/InvalidOrder|OrderConflict|States\.ALL/);
   });
 
-  it('createTask takes a custom id and order path', () => {
-    const { stack } = taskJson((step) => step.createTask('AcceptOrder', { orderPath: '$.request' }));
+  it('createTask takes a custom id, order path, item key path and result path', () => {
+    const { stack } = taskJson((step) => step.createTask('AcceptOrder', { orderPath: '$.request', itemKeyPath: '$.index', resultPath: '$.accepted' }));
     const task = stack.node.findAll().find((node) => node.node.id === 'AcceptOrder') as unknown as { toStateJson(): object };
+    const json = stack.resolve(task.toStateJson()) as TaskStateJson;
 
-    expect((stack.resolve(task.toStateJson()) as TaskStateJson).Parameters.Payload).toEqual({ action: 'create', 'order.$': '$.request', 'executionName.$': '$$.Execution.Name' });
+    // Inside a Map the item index reaches the task through the Map's ItemSelector
+    // ("ItemSelector (Map)"; "Context object": $$.Map.Item.Index), read at itemKeyPath.
+    expect(json.Parameters.Payload).toEqual({
+      action: 'create',
+      'order.$': '$.request',
+      orderIdSource: { 'execution.$': '$$.Execution.Id', 'startedAt.$': '$$.Execution.StartTime', 'state.$': '$$.State.Name', 'item.$': '$.index' },
+    });
+    expect(json.ResultPath).toBe('$.accepted');
   });
 
   it('confirmTask sends lines, total, paymentId and its state name; retries timeouts', () => {
@@ -304,6 +323,30 @@ describe('OrderStatusStep security defaults', () => {
     const devTemplate = Template.fromStack(dev);
     devTemplate.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
     devTemplate.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'PassThrough' } });
+  });
+
+  it('turns deletion protection off with RemovalPolicy.DESTROY, so cdk destroy can delete the table', () => {
+    const stack = newStack();
+    new OrderStatusStep(stack, 'OrderStatus', { removalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
+  });
+
+  it('refuses RemovalPolicy.DESTROY with deletionProtection: true, naming both props', () => {
+    const stack = newStack();
+    expect(() => new OrderStatusStep(stack, 'OrderStatus', { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true })).toThrow(
+      /TestStack\/OrderStatus: removalPolicy destroy.*deletionProtection: true/,
+    );
+  });
+
+  it('logs to its own log group; the role has no AWSLambdaBasicExecutionRole', () => {
+    const stack = newStack();
+    new OrderStatusStep(stack, 'OrderStatus');
+    const template = Template.fromStack(stack);
+    const logGroup = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0]!;
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroup } } });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('AWSLambdaBasicExecutionRole');
   });
 
   it('refuses deletionProtection together with a user-supplied table', () => {

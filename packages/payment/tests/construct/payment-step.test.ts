@@ -2,6 +2,7 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { ErrorName } from '@order-flow/contracts';
 import { describe, expect, it } from 'vitest';
 import { PaymentStep } from '../../src/index.js';
@@ -228,6 +229,30 @@ describe('PaymentStep security defaults', () => {
     const dev = synth((stack) => new PaymentStep(stack, 'Payment', { deletionProtection: false, functionProps: { tracing: lambda.Tracing.DISABLED } })).template;
     dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
     expect(JSON.stringify(dev.findResources('AWS::Lambda::Function'))).not.toContain('"Mode":"Active"');
+  });
+
+  // CloudFormation cannot delete a table whose deletion protection is on (DynamoDB Developer
+  // Guide, "Using deletion protection"): DESTROY must come with protection off.
+  it('turns deletion protection off with RemovalPolicy.DESTROY, so cdk destroy can delete the table', () => {
+    const { template } = synth((stack) => new PaymentStep(stack, 'Payment', { removalPolicy: RemovalPolicy.DESTROY }));
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
+  });
+
+  it('refuses RemovalPolicy.DESTROY with deletionProtection: true, naming both props', () => {
+    expect(() => synth((stack) => new PaymentStep(stack, 'Payment', { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true }))).toThrow(
+      /Test\/Payment: removalPolicy destroy.*deletionProtection: true/,
+    );
+  });
+
+  it('logs to its own log group and may write only there (no AWSLambdaBasicExecutionRole)', () => {
+    const { template, stack, step } = synth();
+    const logGroup = step.node.findChild('FunctionLogGroup') as logs.LogGroup;
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: stack.resolve(logGroup.logGroupName) } });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('AWSLambdaBasicExecutionRole');
+    const statements = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Policy>).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const logStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
+    expect(logStatements.map((s) => [[s.Action].flat(), s.Resource])).toEqual([[['logs:CreateLogStream', 'logs:PutLogEvents'], stack.resolve(logGroup.logGroupArn)]]);
   });
 
   it('refuses deletionProtection together with a user table', () => {
