@@ -6,11 +6,11 @@
  * How a value is read:
  * 1. every Unicode decimal digit (fullwidth `４`, Arabic-Indic `٤`, ...) counts as its ASCII digit;
  * 2. digits separated by single separators (`-`, `_`, `.`, `/`, `:`, or a space) form one
- *    sequence of groups: `4242_4242_4242_4242`, `4242-42424242-4242-1` and
+ *    sequence of groups: `4242_4242_4242_4242`, `4242-4242-4242-4242-1` and
  *    `tok_4242 4242 4242 4242` all hold a 16-digit run; letters and other characters end a
- *    sequence. Groups joined by a space count together only in the groupings cards are printed
- *    in (4-4-4-4..., Amex 4-6-5), so unrelated numbers side by side in a log line
- *    (`took 4940 9259 34294 ms`) are not read as one;
+ *    sequence. Separate groups count together only in the groupings cards are written in
+ *    (4-4-4-4..., Amex 4-6-5), so numbers side by side in a log line (`took 4940 9259 34294 ms`)
+ *    or the all-digit parts of a UUID (`...-4782-8968-848019...`) are not read as one;
  * 3. any window of consecutive groups whose digits, leading zeros stripped, are 13-19 digits,
  *    start with an issuer digit 2-6 and pass the Luhn check is a card number. The issuer digit
  *    keeps epoch-millisecond timestamps (13 digits starting with 1) from counting as cards.
@@ -46,7 +46,7 @@ export function containsCardNumber(text: string): boolean {
  */
 export function findCardNumbers(text: string): string[] {
   const found: string[] = [];
-  for (const { groups, spaced } of digitSequences(text)) {
+  for (const { groups } of digitSequences(text)) {
     for (let start = 0; start < groups.length; start++) {
       let digits = '';
       for (let end = start; end < groups.length; end++) {
@@ -54,8 +54,7 @@ export function findCardNumbers(text: string): string[] {
         const significant = digits.replace(/^0+/, '');
         if (significant.length > 19) break;
         const window = groups.slice(start, end + 1);
-        const joinedBySpace = spaced.slice(start, end).some(Boolean);
-        if (joinedBySpace && !cardGrouping(window)) continue;
+        if (window.length > 1 && !cardGrouping(window)) continue;
         if (significant.length >= 13 && /^[2-6]/.test(significant) && luhnValid(significant)) found.push(significant);
       }
     }
@@ -63,28 +62,27 @@ export function findCardNumbers(text: string): string[] {
   return found;
 }
 
-/** How cards are printed: groups of four (the last may be shorter), or Amex's 4-6-5 / 4-6-4. */
+/**
+ * How cards are written when split: groups of four (the last may be shorter), or Amex's 4-6-5 /
+ * 4-6-4; leading zeros of the first group do not count (`0004242-4242-4242-4242`).
+ */
 function cardGrouping(groups: readonly string[]): boolean {
-  const lengths = groups.map((group) => group.length).join('-');
+  const trimmed = [groups[0]!.replace(/^0+/, ''), ...groups.slice(1)];
+  const lengths = trimmed.map((group) => group.length).join('-');
   if (lengths === '4-6-5' || lengths === '4-6-4') return true;
-  return groups.slice(0, -1).every((group) => group.length === 4) && groups.at(-1)!.length <= 4;
+  return trimmed.slice(0, -1).every((group) => group.length === 4) && trimmed.at(-1)!.length <= 4;
 }
 
-/**
- * The digit sequences of `text`: runs of digits split by single separators, with, for each
- * boundary between two groups, whether the separator was a space.
- */
-function digitSequences(text: string): { groups: string[]; spaced: boolean[] }[] {
-  const sequences: { groups: string[]; spaced: boolean[] }[] = [];
+/** The digit sequences of `text`: runs of digits split by single separators. */
+function digitSequences(text: string): { groups: string[] }[] {
+  const sequences: { groups: string[] }[] = [];
   let groups: string[] = [];
-  let spaced: boolean[] = [];
   let group = '';
   let pending: string | undefined;
   const close = () => {
     if (group !== '') groups.push(group);
-    if (groups.length > 0) sequences.push({ groups, spaced });
+    if (groups.length > 0) sequences.push({ groups });
     groups = [];
-    spaced = [];
     group = '';
     pending = undefined;
   };
@@ -93,7 +91,6 @@ function digitSequences(text: string): { groups: string[]; spaced: boolean[] }[]
     if (digit !== undefined) {
       if (pending !== undefined) {
         groups.push(group);
-        spaced.push(pending === ' ');
         group = '';
         pending = undefined;
       }

@@ -74,7 +74,7 @@ const noCardSplitAcrossFields = z.superRefine((order: { orderId?: string | undef
   for (const [firstPath, first] of digits) {
     for (const [secondPath, second] of digits) {
       if (firstPath === secondPath || first.length + second.length < 13) continue;
-      if (findCardNumbers(`${first}-${second}`).length > 0) {
+      if (findCardNumbers(`${first}${second}`).length > 0) {
         ctx.addIssue({ code: 'custom', path: firstPath.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)), message: `must not hold part of a card number continued in ${secondPath}` });
         return;
       }

@@ -21,7 +21,7 @@ const BYPASSES: [string, Record<string, unknown>][] = [
   ['token with card', { payment: { token: 'tok_4242424242424242' } }],
   ['mixed-case token prefix', { payment: { token: 'TOK_4242424242424242' } }],
   ['dashes', { customerId: 'cus-5555-5555-5555-4444' }],
-  ['uneven dashes', { customerId: '4242-42424242-4242' }],
+  ['mixed separators', { customerId: '4242-4242_4242.4242' }],
   ['card then ".7"', { orderId: '4242424242424242.7' }],
   ['card between numbers', { customerId: '12-4242424242424242-34' }],
   ['Amex 15 digits', { orderId: 'ord_378282246310005' }],
@@ -96,10 +96,12 @@ describe('findCardNumbers (the PAN scan of tables, logs, events and histories)',
   });
 });
 
-describe('space-separated groups count only in card groupings (log lines)', () => {
-  it('reads "4940 9259 34294" (side-by-side numbers, Luhn-valid by chance) as no card, but a dash-joined one as a card', () => {
+describe('separate groups count together only in card groupings (log lines, UUIDs)', () => {
+  it('reads side-by-side numbers and UUID parts (Luhn-valid by chance) as no card', () => {
     expect(findCardNumbers('took 4940 9259 34294 ms')).toEqual([]);
     expect(findCardNumbers('amex 3782 822463 10005')).toEqual(['378282246310005']);
-    expect(findCardNumbers('id 4940-9259-34294')).toEqual(['4940925934294']);
+    expect(findCardNumbers('id 4940-9259-34294')).toEqual([]);
+    // A UUID whose middle parts happen to be all digits (seen in an execution history's RequestId).
+    expect(findCardNumbers('"RequestId":"9c1e2a3b-4782-8968-848019abcdef"')).toEqual([]);
   });
 });
