@@ -10,8 +10,10 @@
  */
 import type {} from 'vitest';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { startDynamoDbLocal } from './dynamodb-local.js';
-import { TABLE_TYPES, toCreateTableInput } from './tables.js';
+import { startDynamoDbLocal } from './dynamodb/local.js';
+import { TABLE_TYPES, toCreateTableInput } from './cloudformation/tables.js';
+
+export { findFreePort, PortInUseError } from './aws-protocol/tcp-ports.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -8,9 +8,10 @@
  * Lambda code), and {@link LocalEventBridge.putEvents}.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AssemblyStack, TemplateResource } from '../cloud-assembly.js';
-import { listen, readBody, type LocalEndpoint } from '../http-server.js';
+import { createServer, type RequestListener } from 'node:http';
+import { AwsProtocolError, awsJsonHandler } from '../aws-protocol/json-protocol.js';
+import type { AssemblyStack, TemplateResource } from '../cloudformation/assembly.js';
+import { listen, type LocalEndpoint } from '../aws-protocol/server.js';
 import { busNameOf, type EventRule, type RuleTarget, type SchedulerSchedule, type TargetKind } from './rules.js';
 import { executionStatusChangeEvent, type ExecutionStatusSource } from './sfn-events.js';
 import { targetInput } from './transform.js';
@@ -390,13 +391,17 @@ export class LocalEventBridge {
    * the server that mounts it and the AWS SDK's `PutEventsCommand` works unchanged. Other
    * operations answer `UnknownOperationException`.
    */
-  requestHandler(): (req: IncomingMessage, res: ServerResponse) => void {
-    return (req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { __type: 'InternalException', message: (error as Error).message });
-        else res.destroy();
-      });
-    };
+  requestHandler(): RequestListener {
+    return awsJsonHandler({
+      targetPrefix: 'AWSEvents.',
+      contentType: 'application/x-amz-json-1.1',
+      maxBodyBytes: 4 * MAX_REQUEST_BYTES,
+      tooLarge: { status: 413, message: 'Total size of the entries in the request is over the limit.' },
+      operations: { PutEvents: (body) => this.putEvents(body) },
+      unknownOperation: (target) => `The local EventBridge supports only AWSEvents.PutEvents (got '${target}').`,
+      toProtocolError: (error) => (error instanceof EventBridgeValidationError ? new AwsProtocolError(error.name, error.message) : undefined),
+      internalErrorType: 'InternalException',
+    });
   }
 
   /**
@@ -623,26 +628,6 @@ export class LocalEventBridge {
     })();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { body, tooLarge } = await readBody(req, 4 * MAX_REQUEST_BYTES);
-    if (tooLarge) return sendJson(res, 413, { __type: 'ValidationException', message: 'Total size of the entries in the request is over the limit.' });
-    const target = String(req.headers['x-amz-target'] ?? '');
-    if (req.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
-      return sendJson(res, 400, { __type: 'UnknownOperationException', message: `The local EventBridge supports only AWSEvents.PutEvents (got '${target}').` });
-    }
-    let request: unknown;
-    try {
-      request = JSON.parse(body.toString('utf8') || '{}');
-    } catch {
-      return sendJson(res, 400, { __type: 'SerializationException', message: 'The request body is not valid JSON.' });
-    }
-    try {
-      sendJson(res, 200, this.putEvents(request as { Entries?: unknown }));
-    } catch (error) {
-      if (error instanceof EventBridgeValidationError) return sendJson(res, 400, { __type: error.name, message: error.message });
-      throw error;
-    }
-  }
 }
 
 
@@ -689,15 +674,6 @@ function entrySize(entry: PutEventsEntry | null | undefined): number {
 
 function invalid(field: string, reason: string): PutEventsResultEntry {
   return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${reason}` };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const requestId = randomUUID();
-  const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId };
-  const type = (body as { __type?: unknown }).__type;
-  if (status >= 400 && typeof type === 'string') headers['x-amzn-errortype'] = type;
-  res.writeHead(status, headers);
-  res.end(JSON.stringify(body));
 }
 
 function fail(delivery: MutableDelivery, type: string, message: string): void {

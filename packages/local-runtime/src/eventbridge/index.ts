@@ -13,3 +13,4 @@ export { readPath, renderTemplate, targetInput, validateTargetInput, InvalidTarg
 export type { TargetInputSpec, TransformContext } from './transform.js';
 export { executionStatusChangeEvent } from './sfn-events.js';
 export type { ExecutionStatusChangeDetail, ExecutionStatusSource } from './sfn-events.js';
+export { connectToEngine, eventBridgeFromAssembly } from './assembly.js';

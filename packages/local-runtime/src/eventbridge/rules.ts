@@ -4,7 +4,7 @@
  * that can be wrong with them (a pattern, an expression, a target input) fails here, when the
  * runtime starts, with the resource's construct path in the message.
  */
-import type { AssemblyStack, TemplateResource } from '../cloud-assembly.js';
+import type { AssemblyStack, TemplateResource } from '../cloudformation/assembly.js';
 import { compileEventPattern, InvalidEventPatternError, type EventPattern } from './pattern.js';
 import { parseScheduleExpression, type Schedule } from './schedule.js';
 import { validateTargetInput, type TargetInputSpec } from './transform.js';

@@ -2,8 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { AssemblyStack } from '../cloud-assembly.js';
-import { mulberry32 } from '../faults.js';
+import type { AssemblyStack } from '../cloudformation/assembly.js';
+import { mulberry32 } from '../faults/injector.js';
 import { ExecutionEnvironment } from './environment.js';
 import { LambdaHost, type EnvironmentOwner } from './host.js';
 

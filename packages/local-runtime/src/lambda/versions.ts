@@ -1,5 +1,5 @@
-import type { AssemblyStack } from '../cloud-assembly.js';
-import type { AssemblyResolver } from '../resolver.js';
+import type { AssemblyStack } from '../cloudformation/assembly.js';
+import type { AssemblyResolver } from '../cloudformation/resolver.js';
 import type { AliasConfig } from './function.js';
 
 /**

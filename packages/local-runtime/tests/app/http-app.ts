@@ -12,10 +12,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { readCloudAssembly, type CloudAssembly } from '../../src/cloud-assembly.ts';
-import type { HttpFunctionInvoker } from '../../src/http-api.ts';
-import { LocalFunction, locateFunctionCode } from '../../src/lambda/index.ts';
-import { AssemblyResolver } from '../../src/resolver.ts';
+import { readCloudAssembly, type CloudAssembly } from '@order-flow/local/cloudformation';
+import type { HttpFunctionInvoker } from '@order-flow/local/apigateway';
+import { LocalFunction, locateFunctionCode } from '@order-flow/local/lambda';
+import { AssemblyResolver } from '@order-flow/local/cloudformation';
 
 export const HTTP_STACK = 'HttpApiTestStack';
 

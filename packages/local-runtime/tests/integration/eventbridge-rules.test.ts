@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../src/dynamodb-local.ts';
-import { findFreePort } from '../../src/ports.ts';
-import { LocalRuntime } from '../../src/runtime.ts';
+import { LOCAL_CREDENTIALS } from '@order-flow/local';
+import { findFreePort } from '@order-flow/local/testing';
+import { LocalRuntime } from '@order-flow/local';
 import { ORDERS_BUS, synthEventsApp } from '../app/events-app.ts';
 
 describe('EventBridge rules, targets and schedules in the local runtime', () => {

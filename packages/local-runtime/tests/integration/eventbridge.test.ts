@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, ListRulesCommand, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../src/dynamodb-local.ts';
-import { LocalEventBridge, eventBusNamesFromAssembly } from '../../src/eventbridge/index.ts';
-import { EVENTS_PUT_EVENTS_RESOURCE, putEventsIntegration } from '../../src/stepfunctions/integrations/index.ts';
+import { LOCAL_CREDENTIALS } from '@order-flow/local';
+import { LocalEventBridge, eventBusNamesFromAssembly } from '@order-flow/local/eventbridge';
+import { EVENTS_PUT_EVENTS_RESOURCE, putEventsIntegration } from '@order-flow/local/stepfunctions';
 import { StepFunctionsEngine, VirtualClock } from '@order-flow/step-functions';
-import { PortInUseError } from '../../src/ports.ts';
+import { PortInUseError } from '@order-flow/local';
 import { loadHttpApp, synthHttpApp } from '../app/http-app.ts';
 
 describe('EventBridge JSON protocol handler with the real AWS SDK', () => {

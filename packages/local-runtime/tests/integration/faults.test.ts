@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { FaultConfigError, FunctionError, LOCAL_CREDENTIALS, LocalRuntime, type FaultConfig } from '../../src/index.ts';
+import { FaultConfigError, FunctionError, LOCAL_CREDENTIALS, LocalRuntime, type FaultConfig } from '@order-flow/local';
 import { STACK } from '../app/test-app.ts';
 
 const STORE = `${STACK}/Store`;

@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpApisFromAssembly, startHttpApi, type HttpApiDefinition, type LocalHttpApi } from '../../src/http-api.ts';
-import { PortInUseError } from '../../src/ports.ts';
+import { httpApisFromAssembly, startHttpApi, type HttpApiDefinition, type LocalHttpApi } from '@order-flow/local/apigateway';
+import { PortInUseError } from '@order-flow/local';
 import { HTTP_STACK, loadHttpApp, synthHttpApp } from '../app/http-app.ts';
 
 // The echoed event is API Gateway's raw shape; tests assert on it field by field.

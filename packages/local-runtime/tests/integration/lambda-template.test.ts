@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FunctionError, LocalRuntime } from '../../src/index.ts';
+import { FunctionError, LocalRuntime } from '@order-flow/local';
 
 const STACK = 'LambdaTemplateStack';
 let outdir: string;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FunctionError, LOCAL_CREDENTIALS, LocalRuntime } from '../../src/index.ts';
+import { FunctionError, LOCAL_CREDENTIALS, LocalRuntime } from '@order-flow/local';
 import { STACK } from '../app/test-app.ts';
 
 describe('LocalRuntime against the synthesized test app', () => {

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { StepFunctionsEngine, VirtualClock } from '@order-flow/step-functions';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { startStepFunctionsApi, type StepFunctionsApi } from '../../src/stepfunctions/api.ts';
+import { startStepFunctionsApi, type StepFunctionsApi } from '@order-flow/local/stepfunctions';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const ROLE = 'arn:aws:iam::123456789012:role/local';

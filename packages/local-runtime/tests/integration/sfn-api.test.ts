@@ -11,7 +11,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import { LOCAL_CREDENTIALS, LocalRuntime, PortInUseError } from '../../src/index.ts';
+import { LOCAL_CREDENTIALS, LocalRuntime, PortInUseError } from '@order-flow/local';
 import { STACK } from '../app/test-app.ts';
 
 describe('Step Functions API with the real @aws-sdk/client-sfn', () => {

@@ -8,8 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '../../src/dynamodb-local.ts';
-import { dynamoDbIntegration, dynamoDbSdkIntegration, type Clock, type TaskRequest } from '../../src/stepfunctions/integrations/index.ts';
+import { LOCAL_CREDENTIALS } from '@order-flow/local';
+import { startDynamoDbLocal, type DynamoDbLocal } from '@order-flow/local/dynamodb';
+import { dynamoDbIntegration, dynamoDbSdkIntegration, type Clock, type TaskRequest } from '@order-flow/local/stepfunctions';
 
 /** A task result as JSON (assertions read raw AWS shapes). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

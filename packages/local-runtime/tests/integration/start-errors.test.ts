@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { AssemblyNotFoundError, JavaUnavailableError, LambdaAssetMissingError, LocalRuntime, PortInUseError, readCloudAssembly } from '../../src/index.ts';
+import { AssemblyNotFoundError, JavaUnavailableError, LambdaAssetMissingError, LocalRuntime, PortInUseError } from '@order-flow/local';
+import { readCloudAssembly } from '@order-flow/local/cloudformation';
 
 describe('LocalRuntime.start errors', () => {
   const cleanups: (() => void | Promise<void>)[] = [];

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { AssemblyNotFoundError, readCloudAssembly } from '../../src/cloud-assembly.ts';
-import { LambdaAssetMissingError, locateFunctionCode } from '../../src/lambda/index.ts';
+import { AssemblyNotFoundError, readCloudAssembly } from '@order-flow/local/cloudformation';
+import { LambdaAssetMissingError, locateFunctionCode } from '@order-flow/local/lambda';
 import { STACK, CONSUMER_STACK } from '../app/test-app.ts';
 
 describe('cloud assembly', () => {

@@ -7,12 +7,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '@order-flow/step-functions';
-import { LocalEventBridge, type TargetHandlers } from '../../src/eventbridge/bus.ts';
-import { compileEventPattern } from '../../src/eventbridge/pattern.ts';
-import type { EventRule, RuleTarget } from '../../src/eventbridge/rules.ts';
-import { parseScheduleExpression } from '../../src/eventbridge/schedule.ts';
-import { executionStatusChangeEvent } from '../../src/eventbridge/sfn-events.ts';
-import { targetInput } from '../../src/eventbridge/transform.ts';
+import { LocalEventBridge, type TargetHandlers } from '@order-flow/local/eventbridge';
+import { compileEventPattern } from '@order-flow/local/eventbridge';
+import type { EventRule, RuleTarget } from '@order-flow/local/eventbridge';
+import { parseScheduleExpression } from '@order-flow/local/eventbridge';
+import { executionStatusChangeEvent } from '@order-flow/local/eventbridge';
+import { targetInput } from '@order-flow/local/eventbridge';
 
 const event = {
   version: '0',

@@ -6,7 +6,7 @@
  * positive example has a negative control.
  */
 import { describe, expect, it } from 'vitest';
-import { compileEventPattern, InvalidEventPatternError, matchesEventPattern } from '../../src/eventbridge/pattern.ts';
+import { compileEventPattern, InvalidEventPatternError, matchesEventPattern } from '@order-flow/local/eventbridge';
 
 const ec2Event = {
   version: '0',

@@ -5,7 +5,7 @@
  * schedule-types: rate-based, cron-based, one-time `at` schedules with a time zone).
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidScheduleExpressionError, parseScheduleExpression } from '../../src/eventbridge/schedule.ts';
+import { InvalidScheduleExpressionError, parseScheduleExpression } from '@order-flow/local/eventbridge';
 
 const t = (iso: string) => Date.parse(iso);
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventBridgeValidationError, EventRecorder, LocalEventBridge, type EventBridgeEvent } from '../../src/eventbridge/index.ts';
+import { EventBridgeValidationError, EventRecorder, LocalEventBridge, type EventBridgeEvent } from '@order-flow/local/eventbridge';
 
 const NOW = new Date('2026-11-25T10:20:30.456Z');
 const event = (n: number, overrides: Partial<EventBridgeEvent> = {}): EventBridgeEvent => ({

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FaultConfigError, FaultInjector, mulberry32, type InvocationOutcome } from '../../src/index.ts';
+import { FaultConfigError } from '@order-flow/local';
+import { FaultInjector, mulberry32 } from '@order-flow/local/faults';
+import { type InvocationOutcome } from '@order-flow/local/lambda';
 
 const success = (): Promise<InvocationOutcome> => Promise.resolve({ ok: true, result: { done: true } });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute, parseRouteKey, responseV1, responseV2, type HttpRoute } from '../../src/http-api.ts';
+import { matchRoute, parseRouteKey, responseV1, responseV2, type HttpRoute } from '@order-flow/local/apigateway';
 
 const routes = (...keys: string[]): HttpRoute[] => keys.map((routeKey) => ({ routeKey, authorizationType: 'NONE' }));
 const chosen = (table: HttpRoute[], method: string, path: string) => matchRoute(table, method, path)?.route.routeKey;

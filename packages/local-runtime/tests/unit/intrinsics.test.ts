@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AssemblyStack, CfnTemplate, CloudAssembly, TemplateResource } from '../../src/cloud-assembly.ts';
-import { UnresolvableError } from '../../src/intrinsics.ts';
-import { AssemblyResolver, DEFAULT_ENVIRONMENT } from '../../src/resolver.ts';
+import type { AssemblyStack, CfnTemplate, CloudAssembly, TemplateResource } from '@order-flow/local/cloudformation';
+import { UnresolvableError } from '@order-flow/local/cloudformation';
+import { AssemblyResolver, DEFAULT_ENVIRONMENT } from '@order-flow/local/cloudformation';
 
 function stackOf(stackName: string, template: CfnTemplate): AssemblyStack {
   const resources = new Map<string, TemplateResource>(

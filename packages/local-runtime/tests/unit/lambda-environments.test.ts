@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LambdaHost, LocalFunction, locateFunctionCode, type InvocationOutcome, type LocalFunctionConfig } from '../../src/lambda/index.ts';
-import type { AssemblyStack } from '../../src/cloud-assembly.ts';
+import { LambdaHost, LocalFunction, locateFunctionCode, type InvocationOutcome, type LocalFunctionConfig } from '@order-flow/local/lambda';
+import type { AssemblyStack } from '@order-flow/local/cloudformation';
 
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function:fixture';
 const started: LocalFunction[] = [];

@@ -6,22 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LocalEventBridge } from '../../src/eventbridge/index.ts';
-import {
-  EVENTS_PUT_EVENTS_RESOURCE,
-  MessageRecorder,
-  SNS_PUBLISH_RESOURCE,
-  SQS_SEND_MESSAGE_RESOURCE,
-  builtInIntegrations,
-  integrationFor,
-  md5OfMessageAttributes,
-  putEventsIntegration,
-  snsPublishIntegration,
-  sqsSendMessageIntegration,
-  stateMachineArnOf,
-  type Clock,
-  type TaskRequest,
-} from '../../src/stepfunctions/integrations/index.ts';
+import { LocalEventBridge } from '@order-flow/local/eventbridge';
+import { EVENTS_PUT_EVENTS_RESOURCE, MessageRecorder, SNS_PUBLISH_RESOURCE, SQS_SEND_MESSAGE_RESOURCE, builtInIntegrations, integrationFor, md5OfMessageAttributes, putEventsIntegration, snsPublishIntegration, sqsSendMessageIntegration, stateMachineArnOf, type Clock, type TaskRequest } from '@order-flow/local/stepfunctions';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** A task result as JSON (assertions read raw AWS shapes). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toCreateTableInput } from '../../src/tables.ts';
+import { toCreateTableInput } from '@order-flow/local/cloudformation';
 
 describe('table definition mapping', () => {
   it('maps a GlobalTable (TableV2) to an on-demand table, dropping replicas and capacity settings', () => {

@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { crc32 } from 'node:zlib';
-import type { DynamoDbFault } from './faults.js';
-import { listen, readBody, type LocalEndpoint } from './http-server.js';
+import type { DynamoDbFault } from '../faults/injector.js';
+import { operationOf, parseJsonBody, sendAwsJson } from '../aws-protocol/json-protocol.js';
+import { listen, readBody, type LocalEndpoint } from '../aws-protocol/server.js';
 
 /** The X-Amz-Target prefix of the DynamoDB JSON protocol (`DynamoDB_20120810.PutItem`). */
 const TARGET_PREFIX = 'DynamoDB_20120810.';
@@ -40,8 +41,7 @@ export async function startDynamoDbFaultProxy(options: DynamoDbFaultProxyOptions
   // Keep-alive to DynamoDB Local: a new TCP connection per request would dominate the overhead.
   const agent = new Agent({ keepAlive: true });
   const server = createServer((req, res) => {
-    const header = req.headers['x-amz-target'];
-    const operation = typeof header === 'string' && header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : undefined;
+    const operation = operationOf(req, TARGET_PREFIX);
     const fault = operation === undefined ? undefined : options.decide(operation);
     if (fault) {
       answerWithFault(req, res, fault).catch((error: unknown) => res.destroy(error as Error));
@@ -99,7 +99,7 @@ async function answerWithFault(req: IncomingMessage, res: ServerResponse, fault:
 
 function transactItemCount(body: Buffer): number {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { TransactItems?: unknown };
+    const parsed = parseJsonBody(body);
     return Array.isArray(parsed.TransactItems) && parsed.TransactItems.length > 0 ? parsed.TransactItems.length : 1;
   } catch {
     return 1;
@@ -107,17 +107,12 @@ function transactItemCount(body: Buffer): number {
 }
 
 function sendJson(res: ServerResponse, status: number, errorType: string, fields: Record<string, unknown>): void {
-  const body = Buffer.from(JSON.stringify({ __type: `${ERROR_NAMESPACE}${errorType}`, ...fields }), 'utf8');
-  res.writeHead(status, {
-    'Content-Type': 'application/x-amz-json-1.0',
-    'Content-Length': String(body.length),
-    'x-amzn-RequestId': requestId(),
-    'x-amzn-ErrorType': `${ERROR_NAMESPACE}${errorType}`,
+  sendAwsJson(res, status, { __type: `${ERROR_NAMESPACE}${errorType}`, ...fields }, {
+    contentType: 'application/x-amz-json-1.0',
+    requestId: requestId(),
     // DynamoDB checksums every response body; SDKs that verify it accept ours.
-    'x-amz-crc32': String(crc32(body)),
-    Date: new Date().toUTCString(),
+    headers: (body) => ({ 'x-amz-crc32': String(crc32(body)), Date: new Date().toUTCString() }),
   });
-  res.end(body);
 }
 
 /** DynamoDB request ids are 52 upper-case alphanumerics. */

@@ -3,7 +3,7 @@
  * invocation crashes, times out or is throttled, and that a DynamoDB request is throttled or its
  * transaction conflicts. Every decision comes from a seeded PRNG so a failing run can be replayed.
  */
-import type { InvocationOutcome, LambdaErrorPayload } from './lambda/index.js';
+import type { InvocationOutcome, LambdaErrorPayload } from '../lambda/index.js';
 
 /** Faults of one Lambda function. Every rate is a probability in 0..1 per invocation. */
 export interface FunctionFaults {

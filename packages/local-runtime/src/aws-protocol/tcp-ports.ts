@@ -36,3 +36,15 @@ export function assertPortFree(port: number, purpose: string): Promise<void> {
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
 }
+
+/**
+ * The port to bind for `purpose`: a free one for `undefined` or 0, else `port` once it is known
+ * to be free.
+ *
+ * @throws PortInUseError when `port` is taken
+ */
+export async function choosePort(port: number | undefined, purpose: string): Promise<number> {
+  if (port === undefined || port === 0) return findFreePort();
+  await assertPortFree(port, purpose);
+  return port;
+}

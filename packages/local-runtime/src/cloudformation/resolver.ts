@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AssemblyStack, CloudAssembly, TemplateResource } from './cloud-assembly.js';
+import type { AssemblyStack, CloudAssembly, TemplateResource } from './assembly.js';
 import { evaluateCondition, resolveIntrinsics, NO_VALUE, UnresolvableError, type IntrinsicScope } from './intrinsics.js';
 
 /** The account and region the assembly is "deployed" to locally. */

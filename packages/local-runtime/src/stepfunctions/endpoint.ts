@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { StepFunctionsError, type ExecutionState, type StateMachineType, type StepFunctionsEngine } from '@order-flow/step-functions';
-import { PortInUseError, assertPortFree } from '../ports.js';
+import { AwsProtocolError, startAwsJsonService } from '../aws-protocol/json-protocol.js';
+import { assertPortFree } from '../aws-protocol/tcp-ports.js';
 
 /** Options of {@link startStepFunctionsApi}. */
 export interface StepFunctionsApiOptions {
@@ -39,31 +38,17 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export async function startStepFunctionsApi(engine: StepFunctionsEngine, options: StepFunctionsApiOptions = {}): Promise<StepFunctionsApi> {
   const requested = options.port ?? 0;
   if (requested !== 0) await assertPortFree(requested, 'Step Functions API');
-  const server = createServer((request, response) => {
-    handle(request, response, engine).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, { __type: 'InternalFailure', message: error instanceof Error ? error.message : String(error) });
-      else response.destroy();
-    });
+  return startAwsJsonService({
+    purpose: 'Step Functions API',
+    port: requested,
+    targetPrefix: 'AWSStepFunctions.',
+    contentType: 'application/x-amz-json-1.0',
+    maxBodyBytes: MAX_BODY_BYTES,
+    operations: Object.fromEntries(Object.entries(OPERATIONS).map(([name, operation]) => [name, (body: Body) => operation(body, engine)])),
+    toProtocolError: (error) => (error instanceof StepFunctionsError ? new AwsProtocolError(error.name, error.message) : undefined),
+    // A StartSyncExecution in flight must not hold close() open.
+    closeAllConnections: true,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      // Someone may take the port between the check and the listen.
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(`Port ${requested} (Step Functions API) is already in use on 127.0.0.1.`) : error);
-    });
-    server.listen(requested, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : requested;
-  let closing: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      (closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
-  };
 }
 
 const OPERATIONS: Readonly<Record<string, Operation>> = {
@@ -184,59 +169,6 @@ function machineType(body: Body): StateMachineType {
   const type = requiredString(body, 'type');
   if (type !== 'STANDARD' && type !== 'EXPRESS') throw new StepFunctionsError('ValidationException', `type must be STANDARD or EXPRESS, got '${type}'`);
   return type;
-}
-
-async function handle(request: IncomingMessage, response: ServerResponse, engine: StepFunctionsEngine): Promise<void> {
-  try {
-    if (request.method !== 'POST') throw new StepFunctionsError('UnknownOperationException', `Only POST is supported, got ${request.method}`);
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const operationName = target.startsWith('AWSStepFunctions.') ? target.slice('AWSStepFunctions.'.length) : undefined;
-    const operation = operationName === undefined ? undefined : OPERATIONS[operationName];
-    if (!operation) throw new StepFunctionsError('UnknownOperationException', `Unknown operation '${target}'`);
-    const body = parseBody(await readBody(request));
-    send(response, 200, await operation(body, engine));
-  } catch (error) {
-    if (!(error instanceof StepFunctionsError)) throw error;
-    send(response, 400, { __type: error.name, message: error.message });
-  }
-}
-
-function send(response: ServerResponse, status: number, payload: unknown): void {
-  // Dates become epoch seconds (with fractions), the JSON 1.0 protocol's timestamp format.
-  const text = JSON.stringify(payload, function (this: Record<string, unknown>, key: string, value: unknown) {
-    const raw = this[key];
-    return raw instanceof Date ? raw.getTime() / 1000 : value;
-  });
-  const headers: Record<string, string | number> = {
-    'Content-Type': 'application/x-amz-json-1.0',
-    'Content-Length': Buffer.byteLength(text),
-    'x-amzn-RequestId': randomUUID(),
-  };
-  if (status >= 400 && typeof (payload as { __type?: unknown }).__type === 'string') headers['x-amzn-ErrorType'] = (payload as { __type: string }).__type;
-  response.writeHead(status, headers).end(text);
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new StepFunctionsError('ValidationException', `Request body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseBody(text: string): Body {
-  if (text.trim() === '') return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new StepFunctionsError('SerializationException', 'The request body is not valid JSON');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new StepFunctionsError('SerializationException', 'The request body must be a JSON object');
-  return body as Body;
 }
 
 function requiredString(body: Body, key: string): string {

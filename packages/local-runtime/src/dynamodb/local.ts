@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { assertPortFree, findFreePort } from './ports.js';
+import { assertPortFree, findFreePort } from '../aws-protocol/tcp-ports.js';
 
 const execFileAsync = promisify(execFile);
 

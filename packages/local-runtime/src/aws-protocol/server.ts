@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { PortInUseError } from './ports.js';
+import { PortInUseError } from './tcp-ports.js';
 
 /** A local HTTP endpoint started by this package. */
 export interface LocalEndpoint {
@@ -15,7 +15,7 @@ export interface LocalEndpoint {
  * Binds `server` and reports a taken port as a {@link PortInUseError} naming its purpose, so
  * the user sees which emulated service wanted the port.
  */
-export function listen(server: Server, port: number, host: string, purpose: string): Promise<LocalEndpoint> {
+export function listen(server: Server, port: number, host: string, purpose: string, options: { readonly closeAllConnections?: boolean } = {}): Promise<LocalEndpoint> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
@@ -37,8 +37,10 @@ export function listen(server: Server, port: number, host: string, purpose: stri
         close: () =>
           (closing ??= new Promise<void>((done) => {
             server.close(() => done());
-            // Keep-alive sockets (fetch, the AWS SDK) would otherwise hold close() open.
-            server.closeIdleConnections();
+            // Keep-alive sockets (fetch, the AWS SDK) would otherwise hold close() open; long-running
+            // requests (StartSyncExecution) too, for servers that ask to close every connection.
+            if (options.closeAllConnections) server.closeAllConnections();
+            else server.closeIdleConnections();
           })),
       });
     });
