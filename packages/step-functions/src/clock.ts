@@ -9,7 +9,7 @@ export interface Clock {
    * Resolves after `ms` milliseconds of this clock's time. Rejects with the signal's reason when
    * the signal aborts first (the timer is then cancelled).
    */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void>;
   /**
    * Marks real work (a Lambda invocation, a DynamoDB request) as in flight until it settles. A
    * virtual clock never jumps while real work is in flight, so timeouts keep their true order
@@ -21,6 +21,18 @@ export interface Clock {
    * that is about to send a task token, say). Same effect on a virtual clock as {@link track}.
    */
   hold(): () => void;
+}
+
+/** Options of {@link Clock.sleep}. */
+export interface SleepOptions {
+  /**
+   * A background timer (an EventBridge schedule, say) fires in its turn but never moves a virtual
+   * clock by itself: the clock jumps to it only when some foreground wait lies beyond it. Without
+   * this, a perpetual `rate()` schedule would race virtual time ahead whenever a test awaits
+   * anything the clock does not track. Like Node's `timer.unref()` for the event loop.
+   * @default false
+   */
+  readonly background?: boolean;
 }
 
 // setTimeout holds at most 2^31-1 ms (~24.8 days); longer timers (a 1-year execution limit) re-arm.
@@ -68,6 +80,7 @@ export class RealClock implements Clock {
 interface Timer {
   readonly due: number;
   readonly seq: number;
+  readonly background: boolean;
   readonly fire: () => void;
 }
 
@@ -76,6 +89,9 @@ interface Timer {
  * is (no tracked work, no hold), jumps straight to the next due timer. A 30-minute retry schedule
  * then takes milliseconds of wall time, while every timestamp reads as it would on AWS and
  * timers fire in their true order.
+ *
+ * Background timers ({@link SleepOptions.background}) fire in order but are jumped to only on
+ * the way to a foreground timer: with nothing but schedules pending, time passes in real time.
  *
  * Idleness is checked after the event loop has had two turns to settle (microtasks of a promise
  * chain and the I/O callbacks they start), so an engine step that is still on its way to its next
@@ -90,6 +106,7 @@ export class VirtualClock implements Clock {
   private inFlight = 0;
   private seq = 0;
   private readonly timers: Timer[] = [];
+  private foreground = 0;
   private checkScheduled = false;
   // One real timeout, for the earliest timer, so timers come due in real time while real work
   // keeps the clock from jumping.
@@ -109,12 +126,13 @@ export class VirtualClock implements Clock {
     return this.offset;
   }
 
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal, options?: SleepOptions): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason as Error);
       const timer: Timer = {
         due: this.now() + Math.max(0, ms),
         seq: ++this.seq,
+        background: options?.background === true,
         fire: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
@@ -151,6 +169,7 @@ export class VirtualClock implements Clock {
     let index = this.timers.length;
     while (index > 0 && this.compare(this.timers[index - 1]!, timer) > 0) index--;
     this.timers.splice(index, 0, timer);
+    if (!timer.background) this.foreground++;
   }
 
   private compare(a: Timer, b: Timer): number {
@@ -159,7 +178,10 @@ export class VirtualClock implements Clock {
 
   private remove(timer: Timer): void {
     const index = this.timers.indexOf(timer);
-    if (index >= 0) this.timers.splice(index, 1);
+    if (index >= 0) {
+      this.timers.splice(index, 1);
+      if (!timer.background) this.foreground--;
+    }
     this.rearm();
   }
 
@@ -176,7 +198,9 @@ export class VirtualClock implements Clock {
   private fireDue(): void {
     const now = this.now();
     while (this.timers.length > 0 && this.timers[0]!.due <= now) {
-      this.timers.shift()!.fire();
+      const timer = this.timers.shift()!;
+      if (!timer.background) this.foreground--;
+      timer.fire();
     }
     this.rearm();
     this.scheduleCheck();
@@ -194,7 +218,7 @@ export class VirtualClock implements Clock {
   }
 
   private jumpIfIdle(): void {
-    if (this.inFlight > 0 || this.timers.length === 0) return;
+    if (this.inFlight > 0 || this.foreground === 0) return;
     const next = this.timers[0]!;
     const ahead = next.due - this.now();
     if (ahead > 0) this.offset += ahead;

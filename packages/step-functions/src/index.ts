@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { RealClock, VirtualClock, type Clock } from './clock.js';
+export { RealClock, VirtualClock, type Clock, type SleepOptions } from './clock.js';
 export { InvalidDefinitionError, StatesError, StatesErrors } from './errors.js';
 export { detailsKeyOf, withoutExecutionData, type HistoryEvent } from './history.js';
 export type { ExecutionOutcome, ExecutionStatus } from './execution.js';

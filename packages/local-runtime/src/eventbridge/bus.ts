@@ -165,7 +165,7 @@ export interface TargetHandlers {
   /** Time of scheduled rules, schedules and Lambda retries. */
   readonly clock: {
     now(): number;
-    sleep(ms: number, signal?: AbortSignal): Promise<void>;
+    sleep(ms: number, signal?: AbortSignal, options?: { background?: boolean }): Promise<void>;
   };
   /** Invokes a function by ARN (the outcome of `LocalRuntime`'s invocation path fits). */
   invokeFunction(arn: string, payload: unknown): Promise<{ readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: { readonly errorType: string; readonly errorMessage: string } }>;
@@ -291,8 +291,9 @@ export class LocalEventBridge {
 
   /**
    * Starts the scheduled rules and the Scheduler schedules on the connected clock: a rate counts
-   * from now, a cron fires at its next matching minute. Each timer is a `clock.sleep`, so a
-   * virtual clock jumps to it whenever nothing else is in flight.
+   * from now, a cron fires at its next matching minute. Each timer is a background `clock.sleep`:
+   * a virtual clock fires it in its turn whenever time passes (a test's `clock.sleep`, a retry
+   * wait), but a schedule alone never moves virtual time.
    */
   startSchedules(): void {
     if (!this.handlers) throw new Error('LocalEventBridge.startSchedules: call connect() first');
@@ -617,7 +618,8 @@ export class LocalEventBridge {
         const due = schedule.next(after, origin);
         if (due === undefined || (endDate !== undefined && due > endDate)) return;
         try {
-          await clock.sleep(Math.max(0, due - clock.now()), signal);
+          // Background: a schedule alone never moves virtual time (see SleepOptions.background).
+          await clock.sleep(Math.max(0, due - clock.now()), signal, { background: true });
         } catch {
           return;
         }

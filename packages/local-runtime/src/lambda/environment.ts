@@ -26,6 +26,8 @@ export interface EnvironmentSpec {
   readonly logs: FunctionLogs;
   /** The URL bare `@aws-sdk/*` imports the bundle cannot resolve are resolved from. */
   readonly sdkParentUrl: string;
+  /** How far the runtime's clock is from wall time when the environment starts (its Init phase). */
+  readonly clockSkewMs?: number;
 }
 
 /** How one invocation ended in an environment; `fatal` = the environment must be discarded. */
@@ -84,7 +86,7 @@ export class ExecutionEnvironment {
       eval: true,
       name: `lambda:${spec.functionName}:${spec.version}`,
       env: { ...spec.environment },
-      workerData: { file: spec.file, exportPath: spec.exportPath, handler: spec.handler, taskRoot: spec.taskRoot, sdkParentUrl: spec.sdkParentUrl },
+      workerData: { file: spec.file, exportPath: spec.exportPath, handler: spec.handler, taskRoot: spec.taskRoot, sdkParentUrl: spec.sdkParentUrl, clockSkewMs: spec.clockSkewMs ?? 0 },
       resourceLimits: { maxOldGenerationSizeMb: spec.memoryMb },
       stdout: true,
       stderr: true,

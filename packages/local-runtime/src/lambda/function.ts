@@ -128,6 +128,12 @@ export interface LocalFunctionConfig {
   readonly aliases?: Readonly<Record<string, AliasConfig>>;
   /** Seed of the weighted-alias routing draws (default: derived from the function name). */
   readonly routingSeed?: number;
+  /**
+   * The runtime's clock: what `Date` reads inside the function and what its deadline is measured
+   * on, so a handler's timestamps agree with the engine's under a virtual clock.
+   * @default Date.now
+   */
+  readonly now?: () => number;
 }
 
 /** Percentiles of a series of durations in milliseconds. */
@@ -279,7 +285,7 @@ export class LocalFunction implements EnvironmentOwner {
     if (this.stopped) throw new Error(`Function ${this.config.name} is stopped: the runtime was stopped`);
     const { config } = this;
     const taskRoot = (this.taskRoot ??= copyTaskRoot(config));
-    const stream = logStreamName(new Date(), version);
+    const stream = logStreamName(new Date(config.now?.() ?? Date.now()), version);
     const env = new ExecutionEnvironment(
       {
         functionName: config.name,
@@ -297,6 +303,7 @@ export class LocalFunction implements EnvironmentOwner {
         memoryMb: config.memoryMb,
         timeoutSeconds: config.timeoutSeconds,
         logStreamName: stream,
+        clockSkewMs: (config.now?.() ?? Date.now()) - Date.now(),
         logs: config.logs,
         sdkParentUrl: import.meta.url,
       },
@@ -329,6 +336,7 @@ export class LocalFunction implements EnvironmentOwner {
       void env.terminate();
       return { ok: false, error: initError ?? { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited before the invocation' }, report: { ...base, durationMs: 0 } };
     }
+    const now = config.now?.() ?? Date.now();
     const context = {
       awsRequestId: requestId,
       functionName: config.name,
@@ -337,7 +345,9 @@ export class LocalFunction implements EnvironmentOwner {
       memoryLimitInMB: String(config.memoryMb),
       logGroupName: config.logGroupName,
       logStreamName: env.spec.logStreamName,
-      deadline: Date.now() + config.timeoutSeconds * 1000,
+      deadline: now + config.timeoutSeconds * 1000,
+      // How far the runtime's clock is from wall time: the environment's Date reads the same time.
+      clockSkewMs: now - Date.now(),
     };
     const { outcome, fatal, durationMs } = await env.run(event, context);
     record(this.durations, durationMs);

@@ -206,6 +206,7 @@ export class LocalFunctions {
         memoryMb: plan.memoryMb,
         logGroupName,
         logs: this.settings.logs,
+        now: () => this.settings.clock.now(),
         ...(plan.reservedConcurrency !== undefined && { reservedConcurrency: plan.reservedConcurrency }),
         ...planVersionsAndAliases(resolver, plan.stack, plan.resource.logicalId),
       },

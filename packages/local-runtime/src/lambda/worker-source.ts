@@ -33,6 +33,24 @@ const { dirname, join } = require('node:path');
 const { tmpdir } = require('node:os');
 if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache(join(tmpdir(), 'order-flow-lambda-compile-cache'));
 
+// Date reads the runtime's clock (virtual time in tests): the parent sends its skew from wall
+// time with each invocation (and at start, for the Init phase). Objects made by the original Date
+// (fs.Stats times, say) still pass instanceof Date.
+let clockSkewMs = workerData.clockSkewMs || 0;
+{
+  const WallDate = Date;
+  class LambdaDate extends WallDate {
+    constructor(...args) {
+      if (args.length === 0) super(WallDate.now() + clockSkewMs);
+      else super(...args);
+    }
+    static now() { return WallDate.now() + clockSkewMs; }
+    static [Symbol.hasInstance](value) { return value instanceof WallDate; }
+  }
+  // Date() called without new returns the current time as a string.
+  globalThis.Date = new Proxy(LambdaDate, { apply: () => new LambdaDate().toString() });
+}
+
 const isNotFound = (error) => error && (error.code === 'ERR_MODULE_NOT_FOUND' || error.code === 'MODULE_NOT_FOUND');
 const isSdk = (specifier) => typeof specifier === 'string' && specifier.startsWith('@aws-sdk/');
 if (typeof nodeModule.registerHooks === 'function') {
@@ -118,7 +136,8 @@ parentPort.on('message', async (message) => {
   const { id, event, context } = message;
   try {
     const handler = await loading;
-    const { deadline, ...fields } = context;
+    const { deadline, clockSkewMs: skew, ...fields } = context;
+    clockSkewMs = skew || 0;
     const lambdaContext = {
       ...fields,
       callbackWaitsForEmptyEventLoop: true,

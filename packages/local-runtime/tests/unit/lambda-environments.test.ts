@@ -28,6 +28,7 @@ interface StateResult {
   mine: number;
   after: number;
   loadedAt: number;
+  clock: { now: number; iso: string; called: string; statIsDate: boolean };
   context: Record<string, unknown> & { logStreamName: string; remaining: number };
   env: { version: string; stream: string; taskRoot: string };
 }
@@ -246,4 +247,32 @@ describe('Lambda aliases > weighted aliases', () => {
     expect(counts['1']! + counts['2']!).toBe(1000);
     expect(Math.abs(counts['2']! / 1000 - 0.2)).toBeLessThan(0.04);
   }, 60_000);
+});
+
+describe("the function's Date reads the runtime's clock", () => {
+  // A virtual clock moves event times (Step Functions history, EventBridge `time`) ahead of the
+  // wall; timestamps a handler writes (`createdAt`, `updatedAt`) must move with them, or a
+  // reconciler comparing the two would see fresh orders as hours old.
+  it('Date.now(), new Date() and the deadline follow the clock; Date() is a string; Node-made dates are still instanceof Date', async () => {
+    const skew = 3 * 3_600_000;
+    const fn = fixtureFunction('lambda-state', 'index.handler', { now: () => Date.now() + skew, timeoutSeconds: 10 });
+    const before = Date.now() + skew;
+    const result = resultOf(await fn.invoke({}));
+    expect(result.clock.now).toBeGreaterThanOrEqual(before);
+    expect(result.clock.now).toBeLessThan(before + 5_000);
+    expect(Math.abs(Date.parse(result.clock.iso) - result.clock.now)).toBeLessThan(1_000);
+    // Loaded during Init: the environment started on the clock too.
+    expect(result.loadedAt).toBeGreaterThanOrEqual(before - 5_000);
+    expect(result.clock.called).toBe('string');
+    expect(result.clock.statIsDate).toBe(true);
+    // getRemainingTimeInMillis: the deadline is on the same clock, so ~10 s remain, not -3 h.
+    expect(result.context.remaining).toBeGreaterThan(5_000);
+    expect(result.context.remaining).toBeLessThanOrEqual(10_000);
+  });
+
+  it('negative control: without the clock, the function reads wall time', async () => {
+    const fn = fixtureFunction('lambda-state');
+    const result = resultOf(await fn.invoke({}));
+    expect(Math.abs(result.clock.now - Date.now())).toBeLessThan(5_000);
+  });
 });

@@ -143,3 +143,49 @@ describe('virtual time', () => {
     expect(result.stopDate.getTime() - result.startDate.getTime()).toBeGreaterThanOrEqual(3_600_000);
   });
 });
+
+describe('background timers (schedules)', () => {
+  /** A perpetual 15-minute schedule on the clock, as the local EventBridge runs a rate() rule. */
+  function everyQuarterHour(clock: VirtualClock, background: boolean) {
+    const fired: number[] = [];
+    const stop = new AbortController();
+    const origin = clock.now();
+    void (async () => {
+      for (let n = 1; ; n++) {
+        try {
+          await clock.sleep(origin + n * 15 * MINUTE - clock.now(), stop.signal, { background });
+        } catch {
+          return;
+        }
+        fired.push(clock.now() - origin);
+      }
+    })();
+    return { fired, stop: () => stop.abort() };
+  }
+
+  it('a schedule alone does not move virtual time; it fires in its turn when a foreground wait passes it', async () => {
+    const clock = new VirtualClock(Date.parse('2026-01-01T00:00:00Z'));
+    const schedule = everyQuarterHour(clock, true);
+    const skewAtStart = clock.skewMs;
+    // 50 ms of wall time with nothing but the schedule pending: the clock stays with the wall.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(schedule.fired).toEqual([]);
+    expect(clock.skewMs - skewAtStart).toBe(0);
+    // An hour of foreground waiting: the schedule fires four times, at its own times, in order.
+    await clock.sleep(60 * MINUTE);
+    expect(schedule.fired.map((ms) => Math.round(ms / MINUTE))).toEqual([15, 30, 45, 60]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(schedule.fired).toHaveLength(4);
+    schedule.stop();
+  });
+
+  it('negative control: the same schedule as a foreground timer races virtual time ahead on its own', async () => {
+    const clock = new VirtualClock(Date.parse('2026-01-01T00:00:00Z'));
+    const schedule = everyQuarterHour(clock, false);
+    const skewAtStart = clock.skewMs;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    schedule.stop();
+    expect(schedule.fired.length).toBeGreaterThan(10);
+    expect(clock.skewMs - skewAtStart).toBeGreaterThan(10 * 15 * MINUTE);
+  });
+});
