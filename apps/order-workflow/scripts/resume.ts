@@ -1,96 +1,73 @@
 /**
- * `pnpm orders:resume`: finds orders left PENDING (their execution died with the stack that ran
- * it) and starts their workflow again. Every step is idempotent per orderId, so a step that
- * already ran returns its first result and nothing happens twice.
+ * `pnpm orders:resume`: settles the orders a stopped or killed local stack left PENDING, with the
+ * reconciler the app deploys on AWS (`OrderReconciler`): it starts the reconciliation state
+ * machine's sweep now instead of waiting for its schedule. Nothing here decides anything: the
+ * sweep finds the PENDING orders, one settlement execution per order (named after it, so never
+ * twice) refunds or voids the payment, releases the stock, marks the order FAILED (`STALLED`) and
+ * publishes `OrderFailed`.
  *
- *   pnpm orders:resume --data-dir <dir>   # the DynamoDB Local data dir the stack persisted to
+ *   pnpm orders:resume --data-dir <dir> [--older-than <seconds>] [--assembly-dir <cdk.out>]
  *
- * The CLI starts the local stack on that data dir, resumes, waits for every resumed execution
- * and prints what happened. Tests call {@link resumePendingOrders} on a running stack.
+ * The CLI starts the local stack on that DynamoDB Local data dir. Its executions died with the
+ * stack that ran them, so by default every PENDING order is settled (`--older-than 0`); on a
+ * stack that is still taking orders, pass the workflow timeout or let the schedule do it.
  */
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { OrderRecord, OrderRequest } from '@order-flow/contracts';
-import type { LocalOrderStack } from '../src/local/stack.js';
+import type { LocalOrderStack, SettlementRecord } from '../src/local/stack.js';
 
-/** Options of {@link resumePendingOrders}. */
-export interface ResumeOptions {
+/** Options of {@link settleStrandedOrders}. */
+export interface SettleOptions {
   /**
-   * Leave orders created less than this long ago alone: their own execution may still be on its way.
-   * @default 0
+   * Settle orders PENDING for longer than this. Without it the sweep uses its deployed cutoff:
+   * the workflow timeout plus a margin.
    */
-  readonly minAgeMs?: number;
-  /** @default Date.now */
-  readonly now?: () => number;
+  readonly olderThanSeconds?: number;
 }
 
-/** What {@link resumePendingOrders} did. */
-export interface ResumeResult {
-  /** PENDING orders found. */
-  readonly pending: number;
-  /** Orders whose workflow was started again, with the execution started for each. */
-  readonly resumed: readonly { orderId: string; executionArn: string }[];
-  /** Orders skipped: an execution for them is still running in this stack, or they are too young. */
-  readonly skipped: readonly string[];
+/** What {@link settleStrandedOrders} did. */
+export interface SettleResult {
+  /** The reconciliation execution that ran the sweep. */
+  readonly executionArn: string;
+  /** Settlement executions this sweep started (an order settled before is not started again). */
+  readonly settlementsStarted: number;
+  /** Every settlement execution of the stack so far, all finished. */
+  readonly settlements: readonly SettlementRecord[];
 }
 
 /**
- * Starts the workflow again for every PENDING order of the orders table. The execution is named
- * after the orderId when that name is free (the old execution died with the previous stack),
- * else `<orderId>_r<time>`; an order whose execution is still RUNNING here is left alone.
+ * Runs the reconciler's sweep on `stack` now and waits for it and for every settlement it
+ * started.
  */
-export async function resumePendingOrders(stack: LocalOrderStack, options: ResumeOptions = {}): Promise<ResumeResult> {
-  const now = (options.now ?? Date.now)();
-  const pending = (await stack.scan('orders')).filter((item) => item.status === 'PENDING') as unknown as OrderRecord[];
-  const resumed: { orderId: string; executionArn: string }[] = [];
-  const skipped: string[] = [];
-  for (const record of pending) {
-    if (now - Date.parse(record.createdAt) < (options.minAgeMs ?? 0)) {
-      skipped.push(record.orderId);
-      continue;
-    }
-    const input: OrderRequest = {
-      orderId: record.orderId,
-      customerId: record.customerId,
-      items: record.items,
-      payment: { token: record.paymentToken },
-      currency: record.currency,
-    };
-    try {
-      resumed.push({ orderId: record.orderId, executionArn: stack.runtime.startExecution(input, { name: record.orderId }).executionArn });
-    } catch (error) {
-      if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
-      const existing = stack.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${record.orderId}`;
-      if (stack.runtime.describeExecution(existing).status === 'RUNNING') {
-        skipped.push(record.orderId);
-        continue;
-      }
-      const name = `${record.orderId}_r${now.toString(36)}`;
-      resumed.push({ orderId: record.orderId, executionArn: stack.runtime.startExecution(input, { name }).executionArn });
-    }
-  }
-  return { pending: pending.length, resumed, skipped };
+export async function settleStrandedOrders(stack: LocalOrderStack, options: SettleOptions = {}): Promise<SettleResult> {
+  const input = { source: 'order-flow.orders-resume', ...(options.olderThanSeconds !== undefined && { olderThanSeconds: options.olderThanSeconds }) };
+  const run = await stack.runtime.run(input, { stateMachine: stack.reconciler.reconciliationArn });
+  if (run.status !== 'SUCCEEDED') throw new Error(`The reconciliation sweep ended ${run.status}: ${run.error ?? ''} ${run.cause ?? ''}`);
+  const { settlementsStarted } = run.output as { settlementsStarted: number };
+  return { executionArn: run.executionArn, settlementsStarted, settlements: await stack.settlementsDone() };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, 'assembly-dir': { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, 'assembly-dir': { type: 'string' }, 'older-than': { type: 'string' } } });
   const dataDir = values['data-dir'];
-  if (!dataDir) {
-    console.error('Usage: pnpm orders:resume --data-dir <DynamoDB Local data dir> [--assembly-dir <cdk.out>]');
+  const olderThan = Number(values['older-than'] ?? '0');
+  if (!dataDir || !Number.isInteger(olderThan) || olderThan < 0) {
+    console.error('Usage: pnpm orders:resume --data-dir <DynamoDB Local data dir> [--older-than <seconds, a whole number >= 0>] [--assembly-dir <cdk.out>]');
     process.exit(2);
   }
   const { LocalOrderStack } = await import('../src/local/stack.js');
   const stack = await LocalOrderStack.start({
     assemblyDir: values['assembly-dir'] ?? fileURLToPath(new URL('../cdk.out', import.meta.url)),
     dynamodbDataDir: dataDir,
+    clock: 'real',
   });
   try {
-    const result = await resumePendingOrders(stack);
-    console.log(`${result.pending} PENDING order(s); resumed ${result.resumed.length}, skipped ${result.skipped.length}`);
-    for (const { orderId, executionArn } of result.resumed) {
-      const run = await stack.runtime.waitForExecution(executionArn);
-      console.log(`  ${orderId}: ${run.status}${run.error ? ` (${run.error})` : ''}`);
-    }
+    const result = await settleStrandedOrders(stack, { olderThanSeconds: olderThan });
+    const settled = result.settlements.filter((s) => s.settled);
+    console.log(`sweep ${result.executionArn}: ${result.settlementsStarted} settlement(s) started, ${settled.length} order(s) settled`);
+    for (const s of result.settlements) console.log(`  ${s.orderId}: ${s.status}${s.settled ? ` -> FAILED (${s.reason})` : ' (nothing to settle)'}`);
+    const unsettled = await stack.unsettled();
+    if (unsettled.length > 0) console.log(`${unsettled.length} order(s) could not be settled: see the unsettled-orders table`);
   } finally {
     await stack.stop();
   }

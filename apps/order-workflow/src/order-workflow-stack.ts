@@ -47,5 +47,11 @@ export class OrderWorkflowStack extends Stack {
     new CfnOutput(this, 'InventoryTableName', { value: this.workflow.inventory.table.tableName });
     new CfnOutput(this, 'PaymentTableName', { value: this.workflow.payment.table.tableName });
     new CfnOutput(this, 'OrdersTableName', { value: this.workflow.orderStatus.table.tableName });
+    const reconciler = this.workflow.reconciler;
+    if (reconciler) {
+      new CfnOutput(this, 'SettlementStateMachineArn', { value: reconciler.settlement.stateMachineArn });
+      new CfnOutput(this, 'ReconciliationStateMachineArn', { value: reconciler.reconciliation.stateMachineArn });
+      new CfnOutput(this, 'UnsettledOrdersTableName', { value: reconciler.unsettledTable.tableName });
+    }
   }
 }

@@ -9,6 +9,7 @@ import { ErrorName, FailureReason } from '@order-flow/contracts';
 import { InventoryStep } from '@order-flow/inventory';
 import { OrderStatusStep } from '@order-flow/order-status';
 import { PaymentStep } from '@order-flow/payment';
+import { OrderReconciler } from './reconciler.js';
 import { addTimeoutBudgetCheck } from './timeout-budget.js';
 
 /** Props of {@link OrderWorkflow}. */
@@ -68,6 +69,13 @@ export interface OrderWorkflowProps {
    * @default true
    */
   readonly tracingEnabled?: boolean;
+  /**
+   * The reconciler that settles orders a workflow execution left PENDING (timed out, aborted,
+   * failed mid-compensation, never run): see {@link OrderReconciler}. `false` leaves it out (only
+   * when another reconciler watches these orders).
+   * @default - an OrderReconciler sweeping every 15 minutes
+   */
+  readonly reconciler?: false | { readonly sweepInterval?: Duration; readonly sweepMargin?: Duration };
 }
 
 /**
@@ -103,6 +111,8 @@ export class OrderWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   /** Receives one `OrderConfirmed` or `OrderFailed` event per order that reaches a terminal status. */
   public readonly eventBus: events.IEventBus;
+  /** Settles orders the workflow left PENDING (absent when `reconciler: false`). */
+  public readonly reconciler?: OrderReconciler;
 
   /** `source` of every order event this workflow publishes. */
   static readonly EVENT_SOURCE = 'order-flow.orders';
@@ -205,6 +215,19 @@ export class OrderWorkflow extends Construct {
     const express = props.stateMachineType === sfn.StateMachineType.EXPRESS;
     const limit = express && timeout.toSeconds() > 300 ? Duration.minutes(5) : timeout;
     if (props.checkTimeoutBudget !== false) addTimeoutBudgetCheck(this.stateMachine, limit);
+    if (props.reconciler !== false) {
+      this.reconciler = new OrderReconciler(this, 'Reconciler', {
+        workflow: this.stateMachine,
+        workflowTimeout: limit,
+        inventory: this.inventory,
+        payment: this.payment,
+        orderStatus: this.orderStatus,
+        eventBus: this.eventBus,
+        eventSource: OrderWorkflow.EVENT_SOURCE,
+        removalPolicy,
+        ...props.reconciler,
+      });
+    }
     Validations.of(this.stateMachine.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -7,8 +7,12 @@ export const OrderStatus = {
 export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
 
 /**
- * Why an order FAILED. Each is also the `Error` of the workflow's Fail state, so execution
- * metrics count failures by reason.
+ * Why an order FAILED. The first five are decided by the workflow, and each is also the `Error`
+ * of its Fail state, so execution metrics count failures by reason. The last four are set by the
+ * reconciler, for an order its workflow left PENDING: the execution timed out (`TIMED_OUT`), was
+ * stopped (`ABORTED`) or failed without settling the order (`WORKFLOW_FAILED`: a compensation gave
+ * up, say), or the order was still PENDING past the workflow's timeout with no end of execution
+ * seen (`STALLED`: its execution never started, or died with a local runtime).
  */
 export const FailureReason = {
   OUT_OF_STOCK: 'OUT_OF_STOCK',
@@ -16,6 +20,10 @@ export const FailureReason = {
   PAYMENT_DECLINED: 'PAYMENT_DECLINED',
   PAYMENT_ERROR: 'PAYMENT_ERROR',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
+  TIMED_OUT: 'TIMED_OUT',
+  ABORTED: 'ABORTED',
+  WORKFLOW_FAILED: 'WORKFLOW_FAILED',
+  STALLED: 'STALLED',
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 

@@ -302,9 +302,10 @@ export class OrderStatusStep extends Construct {
    * except errors no retry can fix (`InvalidInput`, `OrderNotFound`, `IllegalTransition`),
    * which fail at once instead of burning ten attempts.
    * @param id state name, e.g. 'MarkOutOfStock'
-   * @param reason the FailureReason recorded on the order
+   * @param reason the FailureReason recorded on the order, or `{ path }`: a JSONPath to it, for a
+   *   reason known only at run time (the reconciler's TIMED_OUT / ABORTED / ...)
    */
-  public failTask(id: string, reason: FailureReason, options: FailOrderTaskOptions): tasks.LambdaInvoke {
+  public failTask(id: string, reason: FailureReason | { readonly path: string }, options: FailOrderTaskOptions): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: this.alias,
       // CDK's service-exception retrier would be listed before the catch-all and match first,
@@ -313,7 +314,7 @@ export class OrderStatusStep extends Construct {
       payload: sfn.TaskInput.fromObject({
         action: 'fail',
         'orderId.$': options.orderIdPath ?? '$.order.orderId',
-        reason,
+        ...(typeof reason === 'string' ? { reason } : { 'reason.$': reason.path }),
         causedBy: options.causedBy,
         'error.$': options.errorPath ?? '$.error',
       }),

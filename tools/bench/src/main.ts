@@ -86,7 +86,8 @@ try {
   const skus = Array.from({ length: SKU_COUNT }, (_, i) => `SKU-BENCH-${i}`);
   for (const sku of skus) await inventory.putStock(sku, { available: 1_000_000, unitPrice: 1250 });
   seedClient.destroy();
-  const standardMachine = runtime.stateMachines[0]!;
+  // The order workflow (the stack also holds the reconciler's state machines).
+  const standardMachine = runtime.stateMachines.find((machine) => machine.arn === String(outputs.StateMachineArn))!;
   const standardDefinition = JSON.parse(standardMachine.definition) as AslDefinition;
   // The definition as the runtime resolved it (ARNs, function names), for the engine section.
   orderDefinitionText = standardMachine.definition;
@@ -115,14 +116,14 @@ try {
   const orders = (c: number) => Math.max(20, c * 3) * SCALE;
   log('throughput: warm-up');
   const executionMs: number[] = [];
-  const viaWorkflow = workflowRunner(runtime, executionMs);
+  const viaWorkflow = workflowRunner(runtime, standardMachine.arn, executionMs);
   const direct = await createDirectPath(endpoint, region, tables);
   for (let i = 0; i < 10; i++) {
     await viaWorkflow(`wu_${runId}_wf_${i}`, skus[i % SKU_COUNT]!);
     await direct.run(`wu_${runId}_d_${i}`, skus[i % SKU_COUNT]!);
   }
   // One order, checked against the ASL walk: states visited = the walked happy path.
-  const probe = await runtime.run({ orderId: `probe_${runId}`, customerId: 'cus_bench', items: [{ sku: skus[0], quantity: 1 }], payment: { token: 'tok_visa' }, currency: 'USD' });
+  const probe = await runtime.run({ orderId: `probe_${runId}`, customerId: 'cus_bench', items: [{ sku: skus[0], quantity: 1 }], payment: { token: 'tok_visa' }, currency: 'USD' }, { stateMachine: standardMachine.arn });
 
   log('throughput: direct (the limit)');
   direct.tally.reset();

@@ -76,9 +76,9 @@ export async function runLevels(
 }
 
 /** An OrderRunner through the local runtime's state machine; fails loudly unless the order confirms. */
-export function workflowRunner(runtime: LocalRuntime, durations?: number[]): OrderRunner {
+export function workflowRunner(runtime: LocalRuntime, stateMachineArn: string, durations?: number[]): OrderRunner {
   return async (orderId, sku) => {
-    const result = await runtime.run(benchOrder(orderId, sku));
+    const result = await runtime.run(benchOrder(orderId, sku), { stateMachine: stateMachineArn });
     if (result.status !== 'SUCCEEDED') throw new Error(`order ${orderId} ended ${result.status}: ${result.error ?? ''} ${result.cause ?? ''}`);
     durations?.push(result.durationMs);
   };

@@ -29,6 +29,23 @@ export interface WorkflowTables {
   readonly orders: string;
 }
 
+/** The reconciler's state machines and table (see `OrderReconciler`). */
+export interface ReconcilerResources {
+  readonly settlementArn: string;
+  readonly reconciliationArn: string;
+  readonly unsettledTable: string;
+}
+
+/** One settlement execution of the reconciler, as {@link LocalOrderStack.settlements} lists it. */
+export interface SettlementRecord {
+  readonly orderId: string;
+  readonly executionArn: string;
+  readonly status: string;
+  /** True when this settlement moved the order to FAILED (false: nothing was PENDING). */
+  readonly settled: boolean;
+  readonly reason?: string;
+}
+
 /** A running local order stack. */
 export class LocalOrderStack {
   private constructor(
@@ -37,7 +54,9 @@ export class LocalOrderStack {
     readonly db: DynamoDBDocumentClient,
     /** The inventory step's own domain API on the local table: seeding goes through its rules. */
     readonly inventory: Inventory,
+    /** The order workflow (the stack has other state machines: the reconciler's). */
     readonly stateMachineArn: string,
+    readonly reconciler: ReconcilerResources,
     private readonly cleanup: () => void,
   ) {}
 
@@ -63,7 +82,12 @@ export class LocalOrderStack {
       new DynamoDBClient({ endpoint: runtime.dynamodb.endpoint, region: runtime.dynamodb.region, credentials: LOCAL_CREDENTIALS }),
     );
     const inventory = new Inventory(new DynamoDbStockStore(db, tables.inventory));
-    return new LocalOrderStack(runtime, tables, db, inventory, String(outputs.StateMachineArn), () => {
+    const reconciler = {
+      settlementArn: String(outputs.SettlementStateMachineArn),
+      reconciliationArn: String(outputs.ReconciliationStateMachineArn),
+      unsettledTable: String(outputs.UnsettledOrdersTableName),
+    };
+    return new LocalOrderStack(runtime, tables, db, inventory, String(outputs.StateMachineArn), reconciler, () => {
       if (ownDir) rmSync(assemblyDir, { recursive: true, force: true });
     });
   }
@@ -96,7 +120,46 @@ export class LocalOrderStack {
    * The execution is named after the orderId, as the API names it.
    */
   submit(order: Partial<OrderRequest> | Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
-    return this.runtime.run(order, options);
+    return this.runtime.run(order, { stateMachine: this.stateMachineArn, ...options });
+  }
+
+  /** Starts one order's workflow execution and returns at once (see {@link submit}). */
+  start(order: Partial<OrderRequest> | Record<string, unknown>, options: Omit<RunOptions, 'signal'> = {}): { executionArn: string; startDate: Date } {
+    return this.runtime.startExecution(order, { stateMachine: this.stateMachineArn, ...options });
+  }
+
+  /**
+   * The reconciler's settlement executions so far (each named after its order), finished or not.
+   * `settled` counts the orders the reconciler moved to FAILED.
+   */
+  settlements(): SettlementRecord[] {
+    const records: SettlementRecord[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = this.runtime.engine.listExecutions(this.reconciler.settlementArn, { ...(nextToken && { nextToken }) });
+      for (const item of page.executions) {
+        const description = this.runtime.describeExecution(item.executionArn);
+        const input = JSON.parse(description.input) as { orderId: string; reason?: string };
+        const output = description.output === undefined ? undefined : (JSON.parse(description.output) as { settled?: boolean });
+        records.push({ orderId: input.orderId, executionArn: item.executionArn, status: description.status, settled: output?.settled === true, ...(input.reason && { reason: input.reason }) });
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return records;
+  }
+
+  /** Waits for every settlement execution that is still running. */
+  async settlementsDone(): Promise<SettlementRecord[]> {
+    for (;;) {
+      const running = this.settlements().filter((record) => record.status === 'RUNNING');
+      if (running.length === 0) return this.settlements();
+      await Promise.all(running.map((record) => this.runtime.waitForExecution(record.executionArn)));
+    }
+  }
+
+  /** Orders the reconciler could not settle (its unsettled-orders table). */
+  async unsettled(): Promise<Record<string, unknown>[]> {
+    return this.scanTable(this.reconciler.unsettledTable);
   }
 
   async stock(sku: string): Promise<number | undefined> {
@@ -120,10 +183,14 @@ export class LocalOrderStack {
 
   /** Every item of a table (tests use it to prove a rejected input wrote nothing). */
   async scan(table: keyof WorkflowTables): Promise<Record<string, unknown>[]> {
+    return this.scanTable(this.tables[table]);
+  }
+
+  private async scanTable(tableName: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.db.send(new ScanCommand({ TableName: this.tables[table], ExclusiveStartKey }));
+      const page = await this.db.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
       items.push(...(page.Items ?? []));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);

@@ -71,6 +71,13 @@ function target(stack: string, value: unknown): string {
     const v = value as Json;
     if (typeof v.Ref === 'string') return `${stack}/${v.Ref}`;
     if (Array.isArray(v['Fn::GetAtt']) && v['Fn::GetAtt'][1] === 'Arn') return `${stack}/${String(v['Fn::GetAtt'][0])}`;
+    // A table ARN built from its name (what the Step Functions DynamoDB tasks grant on).
+    const join = v['Fn::Join'] as [string, unknown[]] | undefined;
+    if (join && join[0] === '' && join[1].length >= 2) {
+      const parts = join[1];
+      const before = parts[parts.length - 2];
+      if (typeof before === 'string' && before.endsWith(':table/')) return target(stack, parts[parts.length - 1]);
+    }
     if (typeof v['Fn::ImportValue'] === 'string') {
       for (const [name, t] of templates) {
         for (const out of Object.values(t.Outputs ?? {})) if (out.Export?.Name === v['Fn::ImportValue']) return target(name, out.Value);
@@ -163,7 +170,8 @@ describe('least privilege over the synthesized templates of buildApp()', () => {
 
   describe('state machine role', () => {
     const [stack, t] = [...templates].find(([, tpl]) => Object.values(tpl.Resources).some((r) => r.Type === 'AWS::StepFunctions::StateMachine'))!;
-    const sm = Object.values(t.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+    // The order workflow (the reconciler's two machines are checked below).
+    const sm = Object.entries(t.Resources).find(([id, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && id.startsWith('WorkflowStateMachine'))![1];
     const role = (sm.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const { statements, managed } = roleStatements(stack, role);
     const stepAliases = [...templates].flatMap(([name, tpl]) =>
@@ -191,6 +199,43 @@ describe('least privilege over the synthesized templates of buildApp()', () => {
       expect(star.flatMap((s) => list(s.Action)).sort()).toEqual(STATE_MACHINE_STAR_ACTIONS);
       for (const s of statements) for (const action of list(s.Action)) expect(action).not.toMatch(/\*/);
       const known = new Set(['lambda:InvokeFunction', 'events:PutEvents', ...STATE_MACHINE_STAR_ACTIONS]);
+      expect(statements.flatMap((s) => list(s.Action)).filter((a) => !known.has(a))).toEqual([]);
+      expect(managed).toEqual([]);
+    });
+  });
+  describe("the reconciler's state machine roles", () => {
+    const [stack, t] = [...templates].find(([, tpl]) => Object.keys(tpl.Resources).some((id) => id.startsWith('WorkflowReconcilerSettlement')))!;
+    const machine = (prefix: string) => {
+      const [id, sm] = Object.entries(t.Resources).find(([logicalId, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && logicalId.startsWith(prefix))!;
+      const role = (sm.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      return { id, ...roleStatements(stack, role) };
+    };
+    const ordersTable = target(stack, t.Outputs!.OrdersTableName!.Value);
+    const unsettledTable = target(stack, t.Outputs!.UnsettledOrdersTableName!.Value);
+    const granted = (statements: Statement[], prefix: string) =>
+      statements.filter((s) => list(s.Action).some((a) => a.startsWith(prefix))).map((s) => ({ actions: list(s.Action).sort(), resources: list(s.Resource).map((r) => target(stack, r)).sort() }));
+
+    it('settlement: reads the orders table, writes only the unsettled table, puts only on the app bus, invokes only the step aliases', () => {
+      const { statements, managed, id } = machine('WorkflowReconcilerSettlement');
+      expect(id).toBeTruthy();
+      expect(granted(statements, 'dynamodb:').sort((a, b) => a.resources[0]!.localeCompare(b.resources[0]!))).toEqual(
+        [
+          { actions: ['dynamodb:GetItem'], resources: [ordersTable] },
+          { actions: ['dynamodb:PutItem'], resources: [unsettledTable] },
+        ].sort((a, b) => a.resources[0]!.localeCompare(b.resources[0]!)),
+      );
+      const known = new Set(['lambda:InvokeFunction', 'events:PutEvents', 'dynamodb:GetItem', 'dynamodb:PutItem', ...STATE_MACHINE_STAR_ACTIONS]);
+      expect(statements.flatMap((s) => list(s.Action)).filter((a) => !known.has(a))).toEqual([]);
+      for (const s of statements) if (list(s.Resource).includes('*')) expect(list(s.Action).every((a) => STATE_MACHINE_STAR_ACTIONS.includes(a))).toBe(true);
+      expect(managed).toEqual([]);
+    });
+
+    it('reconciliation: Scan on the orders table and StartExecution of the settlement machine, nothing else', () => {
+      const { statements, managed } = machine('WorkflowReconcilerReconciliation');
+      const settlement = `${stack}/${machine('WorkflowReconcilerSettlement').id}`;
+      expect(granted(statements, 'dynamodb:')).toEqual([{ actions: ['dynamodb:Scan'], resources: [ordersTable] }]);
+      expect(granted(statements, 'states:')).toEqual([{ actions: ['states:StartExecution'], resources: [settlement] }]);
+      const known = new Set(['dynamodb:Scan', 'states:StartExecution', ...STATE_MACHINE_STAR_ACTIONS]);
       expect(statements.flatMap((s) => list(s.Action)).filter((a) => !known.has(a))).toEqual([]);
       expect(managed).toEqual([]);
     });

@@ -199,7 +199,7 @@ describe('order workflow, end to end on the synthesized state machine', () => {
     const sku = await freshSku(5, 900);
     const o = order('tok_visa', [{ sku, quantity: 1 }]);
 
-    const result = await workflow.runtime.run(o, {
+    const result = await workflow.submit(o, {
       taskOverrides: {
         ConfirmOrder: () => {
           throw Object.assign(new Error('injected: orders table unavailable'), { name: 'ServiceUnavailable' });

@@ -81,7 +81,7 @@ describe('5. duplicate delivery', () => {
     expect(again.map((r) => [r.status, r.error])).toEqual(first.map((r) => [r.status, r.error]));
     expect(await stack.snapshotTables()).toEqual(before);
     for (const order of orders) {
-      expect(() => stack.runtime.startExecution(order, { name: order.orderId! })).toThrow(expect.objectContaining({ name: 'ExecutionAlreadyExists' }));
+      expect(() => stack.start(order, { name: order.orderId! })).toThrow(expect.objectContaining({ name: 'ExecutionAlreadyExists' }));
     }
     expect(await stack.snapshotTables()).toEqual(before);
 

@@ -1,14 +1,15 @@
 /**
  * Scenario 6: the local stack is killed mid-burst and started again on the same DynamoDB Local
  * data dir and assembly. No accepted order (202) is lost: each is settled or visibly PENDING, and
- * `orders:resume` (scripts/resume.ts) settles the PENDING ones with every invariant intact.
+ * the reconciler's sweep (`pnpm orders:resume`, scripts/resume.ts) settles the PENDING ones
+ * (FAILED, STALLED: their executions died with the stack) with every invariant intact.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { LocalOrderStack } from '../../src/local/stack.js';
-import { resumePendingOrders } from '../../scripts/resume.js';
+import { settleStrandedOrders } from '../../scripts/resume.js';
 import { checkInvariants } from './support/invariants.js';
 import { report } from './support/report.js';
 import { orderOf, runId } from './support/workload.js';
@@ -20,7 +21,7 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-it('6. killed mid-burst and restarted: every accepted order is settled or PENDING, and resume settles them all', async (context) => {
+it('6. killed mid-burst and restarted: every accepted order is settled or PENDING, and the reconciler settles them all', async (context) => {
   const startedAt = Date.now();
   const options = { assemblyDir: join(workDir, 'cdk.out'), dynamodbDataDir: join(workDir, 'dynamodb'), apiPort: 0, stepFunctionsPort: 0 };
   const first = await LocalOrderStack.start(options);
@@ -58,19 +59,22 @@ it('6. killed mid-burst and restarted: every accepted order is settled or PENDIN
   const crashed = await checkInvariants(second, { initialStock, allowPending: true });
   expect(crashed.results.find((r) => r.name.startsWith('every order'))!.violations).toEqual([]);
 
-  const resumed = await resumePendingOrders(second);
-  expect(resumed.resumed).toHaveLength(crashed.outcomes.PENDING ?? 0);
-  const results = await Promise.all(resumed.resumed.map(({ executionArn }) => second.runtime.waitForExecution(executionArn)));
-  expect(results.every((r) => r.status === 'SUCCEEDED' || r.status === 'FAILED')).toBe(true);
+  // The executions died with the first stack: the reconciler's sweep settles what they left.
+  const swept = await settleStrandedOrders(second, { olderThanSeconds: 0 });
+  expect(swept.settlementsStarted).toBe(crashed.outcomes.PENDING ?? 0);
+  const settled = swept.settlements.filter((s) => s.settled);
+  expect(settled).toHaveLength(crashed.outcomes.PENDING ?? 0);
+  expect(settled.every((s) => s.status === 'SUCCEEDED' && s.reason === 'STALLED')).toBe(true);
 
   const invariants = await checkInvariants(second, { initialStock });
-  report(context, '6. kill mid-burst, restart, resume', startedAt, invariants, {
+  report(context, '6. kill mid-burst, restart, reconcile', startedAt, invariants, {
     orders: accepted.length,
-    note: `${accepted.length}/${burst.length} accepted before the kill, ${pendingBefore} of them PENDING after restart (${crashed.outcomes.PENDING ?? 0} recorded PENDING in all), ${resumed.resumed.length} resumed`,
+    note: `${accepted.length}/${burst.length} accepted before the kill, ${pendingBefore} of them PENDING after restart (${crashed.outcomes.PENDING ?? 0} recorded PENDING in all), reconciler settled ${settled.length}`,
   });
   expect(invariants.violations).toEqual([]);
-  expect((await resumePendingOrders(second)).pending).toBe(0);
+  // A second sweep finds nothing left to settle.
+  expect((await settleStrandedOrders(second, { olderThanSeconds: 0 })).settlementsStarted).toBe(0);
   // Every accepted order is in the tables, settled.
-  const settled = await Promise.all(accepted.map((id) => second.order(id)));
-  expect(settled.every((r) => r?.status === 'CONFIRMED' || r?.status === 'FAILED')).toBe(true);
+  const final = await Promise.all(accepted.map((id) => second.order(id)));
+  expect(final.every((r) => r?.status === 'CONFIRMED' || r?.status === 'FAILED')).toBe(true);
 });
