@@ -13,7 +13,6 @@ import { FailureReason, OrderStatus } from '@order-flow/contracts';
 import type { InventoryStep } from '@order-flow/inventory';
 import type { OrderStatusStep } from '@order-flow/order-status';
 import type { PaymentStep } from '@order-flow/payment';
-import { addTimeoutBudgetCheck } from './timeout-budget.js';
 
 /** Props of {@link OrderReconciler}. */
 export interface OrderReconcilerProps {
@@ -43,6 +42,12 @@ export interface OrderReconcilerProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** Rounds of a settlement before an order is recorded as unsettled (see the settlement machine). */
+export const SETTLEMENT_ROUNDS = 24;
+/** The wait between two rounds: 24 rounds ride out an outage of about two hours. */
+export const SETTLEMENT_ROUND_WAIT = Duration.minutes(5);
+const SETTLEMENT_TIMEOUT = Duration.hours(6);
+
 /** The order fields the settlement reads from a `DynamoGetItem` of the orders table. */
 const LOADED = '$.loaded.Item';
 
@@ -65,9 +70,10 @@ const LOADED = '$.loaded.Item';
  *   order FAILED with the reason (TIMED_OUT, ABORTED, WORKFLOW_FAILED or STALLED) and the error
  *   in its history, publish one `OrderFailed`. Each step is the step package's own idempotent
  *   compensation task with its retries.
- * - **What cannot be settled stays visible:** when a compensation still fails after its retries,
- *   the settlement writes the order and the error to {@link unsettledTable}, fails, and
- *   {@link alarm} goes off. The order stays PENDING (never silently dropped) until an operator
+ * - **Outages are ridden out:** a round that fails after the tasks' own retries waits 5 minutes
+ *   and runs the settlement again (every step is idempotent), 24 rounds in all: about two hours.
+ * - **What cannot be settled stays visible:** when the last round fails too, the settlement writes
+ *   the order and the error to {@link unsettledTable}, fails, and {@link alarm} goes off. The order stays PENDING (never silently dropped) until an operator
  *   redrives the settlement.
  */
 export class OrderReconciler extends Construct {
@@ -167,14 +173,14 @@ export class OrderReconciler extends Construct {
         orderId: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.orderId')),
         reason: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.reason')),
         error: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.settlementError'))),
+        rounds: tasks.DynamoAttributeValue.numberFromString(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.round'))),
         execution: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.Execution.Id')),
         at: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$$.State.EnteredTime')),
       },
       resultPath: sfn.JsonPath.DISCARD,
     });
     retryUntilDone(unsettled);
-    unsettled.next(new sfn.Fail(this, 'SettlementFailed', { error: 'OrderUnsettled', cause: 'A compensation still failed after its retries: see the unsettled-orders table' }));
-    const caught = { errors: ['States.ALL'], resultPath: '$.settlementError' };
+    unsettled.next(new sfn.Fail(this, 'SettlementFailed', { error: 'OrderUnsettled', cause: 'A compensation still failed after every round of retries: see the unsettled-orders table' }));
 
     const refund = props.payment.refundTask('SettleRefund', { orderIdPath: '$.orderId', resultPath: '$.refund' });
     const release = props.inventory.releaseTask('SettleRelease', { orderIdPath: '$.orderId', resultPath: '$.release' });
@@ -204,22 +210,35 @@ export class OrderReconciler extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     });
     retryUntilDone(publish, 6);
-    for (const task of [refund, release, mark, publish]) task.addCatch(unsettled, caught);
 
-    const settled = new sfn.Pass(this, 'Settled', { parameters: { 'orderId.$': '$.orderId', settled: true } });
+    // Each task's own retries (10 attempts, at most 30 s apart: minutes) are shorter than an
+    // outage: a failed round waits and runs the whole settlement again (every step idempotent),
+    // up to SETTLEMENT_ROUNDS rounds (hours) before the order is recorded as unsettled.
+    const firstRound = new sfn.Pass(this, 'FirstRound', { result: sfn.Result.fromNumber(1), resultPath: '$.round' });
+    const nextRound = new sfn.Pass(this, 'NextRound', { parameters: { 'value.$': 'States.MathAdd($.round, 1)' }, outputPath: '$', resultPath: '$.next' });
+    const countRound = new sfn.Pass(this, 'CountRound', { inputPath: '$.next.value', resultPath: '$.round' });
+    const another = new sfn.Choice(this, 'AnotherRound')
+      .when(sfn.Condition.numberLessThan('$.round', SETTLEMENT_ROUNDS), new sfn.Wait(this, 'WaitBeforeNextRound', { time: sfn.WaitTime.duration(SETTLEMENT_ROUND_WAIT) }).next(nextRound))
+      .otherwise(unsettled);
+    for (const task of [refund, release, mark, publish]) task.addCatch(another, { errors: ['States.ALL'], resultPath: '$.settlementError' });
+
+    const settled = new sfn.Pass(this, 'Settled', { parameters: { 'orderId.$': '$.orderId', settled: true, 'rounds.$': '$.round' } });
+    const attempt = refund.next(release).next(mark).next(publish).next(settled);
+    nextRound.next(countRound).next(refund);
     const definition = load.next(
       new sfn.Choice(this, 'IsPending')
-        .when(sfn.Condition.and(sfn.Condition.isPresent(`${LOADED}.status.S`), sfn.Condition.stringEquals(`${LOADED}.status.S`, OrderStatus.PENDING)), refund.next(release).next(mark).next(publish).next(settled))
+        .when(sfn.Condition.and(sfn.Condition.isPresent(`${LOADED}.status.S`), sfn.Condition.stringEquals(`${LOADED}.status.S`, OrderStatus.PENDING)), firstRound.next(attempt))
         .otherwise(notPending),
     );
 
     const machine = new sfn.StateMachine(this, 'Settlement', {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      timeout: Duration.hours(1),
+      // Above the rounds' bound (24 x (5 min wait + a round's retries, under 6 min) < 5 h); the
+      // synth-time budget check does not apply: the loop is bounded by its counter, not by shape.
+      timeout: SETTLEMENT_TIMEOUT,
       tracingEnabled: true,
       logs: { destination: this.logGroup('SettlementLogs', removalPolicy), level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
-    addTimeoutBudgetCheck(machine, Duration.hours(1));
     acknowledgeDeliveryWildcards(machine);
     return machine;
   }

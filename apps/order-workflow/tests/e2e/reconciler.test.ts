@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderRequest } from '@order-flow/contracts';
 import { LocalOrderStack } from '../../src/local/stack.js';
 import { settleStrandedOrders } from '../../scripts/resume.js';
+import { SETTLEMENT_ROUNDS } from '../../src/reconciler.js';
 
 let stack: LocalOrderStack;
 let seq = 0;
@@ -186,12 +187,32 @@ describe('reconciler: every order a workflow left PENDING is settled once', () =
     expect(failedEvents(o.orderId!)).toHaveLength(1);
   });
 
-  it('what cannot be compensated stays visible: payment down through every retry -> an unsettled record, the order left PENDING, the settlement FAILED', async () => {
+  it('a settlement rides out a 40-minute payment outage (longer than its tasks\' retries): settled once, in a later round', async () => {
     const sku = await freshSku(3);
     const o = order('tok_visa', sku);
     await stack.runtime.invoke(orderStatusFunction(), { action: 'create', order: o });
     await stack.runtime.invoke(inventoryFunction(), { action: 'reserve', orderId: o.orderId, items: o.items });
     stack.runtime.setFaults({ functions: { [paymentFunctionName()]: { throttleRate: 1 } } });
+    const sweep = settleStrandedOrders(stack, { olderThanSeconds: 0 });
+    await stack.runtime.clock.sleep(40 * MINUTE);
+    stack.runtime.setFaults({});
+    const result = await sweep;
+    const mine = result.settlements.filter((s) => s.orderId === o.orderId);
+    expect(mine).toEqual([expect.objectContaining({ status: 'SUCCEEDED', settled: true })]);
+    const output = JSON.parse(stack.runtime.describeExecution(mine[0]!.executionArn).output!) as { rounds: number };
+    expect(output.rounds).toBeGreaterThan(1);
+    expect(await stack.order(o.orderId!)).toMatchObject({ status: 'FAILED', reason: 'STALLED' });
+    expect(await stack.stock(sku)).toBe(3);
+    expect(failedEvents(o.orderId!)).toHaveLength(1);
+  });
+
+  it('what cannot be compensated stays visible: payment down through every round of retries (2 h) -> an unsettled record, the order left PENDING, the settlement FAILED', async () => {
+    const sku = await freshSku(3);
+    const o = order('tok_visa', sku);
+    await stack.runtime.invoke(orderStatusFunction(), { action: 'create', order: o });
+    await stack.runtime.invoke(inventoryFunction(), { action: 'reserve', orderId: o.orderId, items: o.items });
+    stack.runtime.setFaults({ functions: { [paymentFunctionName()]: { throttleRate: 1 } } });
+    const began = stack.runtime.clock.now();
     try {
       const sweep = await settleStrandedOrders(stack, { olderThanSeconds: 0 });
       expect(sweep.settlements.find((s) => s.orderId === o.orderId)).toMatchObject({ status: 'FAILED', settled: false });
@@ -201,7 +222,9 @@ describe('reconciler: every order a workflow left PENDING is settled once', () =
     expect((await stack.order(o.orderId!))?.status).toBe('PENDING');
     expect(await stack.stock(sku)).toBe(2); // not released: the refund comes first and never succeeded
     const unsettled = (await stack.unsettled()).find((item) => item.orderId === o.orderId);
-    expect(unsettled).toMatchObject({ orderId: o.orderId, reason: 'STALLED' });
+    // Only after every round: 24 rounds, 5 minutes apart (two hours of virtual time).
+    expect(unsettled).toMatchObject({ orderId: o.orderId, reason: 'STALLED', rounds: SETTLEMENT_ROUNDS });
+    expect(stack.runtime.clock.now() - began).toBeGreaterThanOrEqual((SETTLEMENT_ROUNDS - 1) * 5 * MINUTE);
     expect(String(unsettled!.error)).toContain('Error');
     expect(failedEvents(o.orderId!)).toEqual([]);
   });
