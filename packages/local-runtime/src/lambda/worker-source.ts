@@ -53,18 +53,29 @@ let clockSkewMs = workerData.clockSkewMs || 0;
 
 const isNotFound = (error) => error && (error.code === 'ERR_MODULE_NOT_FOUND' || error.code === 'MODULE_NOT_FOUND');
 const isSdk = (specifier) => typeof specifier === 'string' && specifier.startsWith('@aws-sdk/');
+// The require() retry below goes through this hook again: without the guard, an @aws-sdk package
+// the runtime lacks too would recurse until the stack overflows instead of failing to load.
+let retryingSdk = false;
 if (typeof nodeModule.registerHooks === 'function') {
   nodeModule.registerHooks({
     resolve(specifier, context, nextResolve) {
       try {
         return nextResolve(specifier, context);
       } catch (error) {
-        if (!isSdk(specifier) || !isNotFound(error)) throw error;
-        // require() resolves from the parent module's paths, not from parentURL: resolve it here.
-        if (context.conditions && context.conditions.includes('require')) {
-          return { url: pathToFileURL(createRequire(workerData.sdkParentUrl).resolve(specifier)).href, shortCircuit: true };
+        if (!isSdk(specifier) || !isNotFound(error) || retryingSdk) throw error;
+        retryingSdk = true;
+        try {
+          // require() resolves from the parent module's paths, not from parentURL: resolve it here.
+          if (context.conditions && context.conditions.includes('require')) {
+            return { url: pathToFileURL(createRequire(workerData.sdkParentUrl).resolve(specifier)).href, shortCircuit: true };
+          }
+          return nextResolve(specifier, { ...context, parentURL: workerData.sdkParentUrl });
+        } catch {
+          // Not in the runtime's SDK either: the task root's own error, as Lambda reports it.
+          throw error;
+        } finally {
+          retryingSdk = false;
         }
-        return nextResolve(specifier, { ...context, parentURL: workerData.sdkParentUrl });
       }
     },
   });
