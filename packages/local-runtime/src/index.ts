@@ -19,6 +19,7 @@ export { PortInUseError } from './aws-protocol/tcp-ports.js';
 export { AssemblyNotFoundError } from './cloudformation/assembly.js';
 export { UnresolvableError } from './cloudformation/intrinsics.js';
 export { FunctionError, LambdaAssetMissingError } from './lambda/function.js';
+export type { InvocationOutcome, InvocationReport, LambdaErrorPayload } from './lambda/function.js';
 export { FaultConfigError } from './faults/injector.js';
 export type { FaultConfig, FaultStats } from './faults/injector.js';
 export { InvalidEventRuleError } from './eventbridge/rules.js';

@@ -13,6 +13,7 @@ import { planTables } from './dynamodb/tables.js';
 import { connectToEngine, eventBridgeFromAssembly, type EventRecorder, type LocalEventBridge } from './eventbridge/index.js';
 import { FaultConfigError, FaultInjector, type FaultConfig, type FaultStats } from './faults/injector.js';
 import { validateFaults } from './faults/validate.js';
+import type { InvocationOutcome } from './lambda/function.js';
 import { LocalFunctions, planFunction, type FunctionPlan } from './lambda/plan.js';
 import type { LocalRuntimeOptions } from './options.js';
 import { builtInIntegrations, MessageRecorder } from './stepfunctions/integrations/index.js';
@@ -145,8 +146,15 @@ export class LocalRuntime extends LocalExecutions {
    * DynamoDB Local: point an SDK client at `endpoint` (with any credentials, e.g.
    * `LOCAL_CREDENTIALS`); requests there are never faulted. `functionEndpoint` is what the
    * functions get as `AWS_ENDPOINT_URL_DYNAMODB`: the fault proxy, or `endpoint` without it.
+   * `pid` is its Java process, for crash tests that kill it abruptly.
    */
-  readonly dynamodb: { readonly endpoint: string; readonly region: string; readonly port: number; readonly functionEndpoint: string };
+  readonly dynamodb: {
+    readonly endpoint: string;
+    readonly region: string;
+    readonly port: number;
+    readonly functionEndpoint: string;
+    readonly pid: number | undefined;
+  };
   /** The stacks of the assembly, with their active resources. */
   readonly stacks: readonly LocalStackInfo[];
   /** The Lambda functions, with their local names and ARNs. */
@@ -177,8 +185,8 @@ export class LocalRuntime extends LocalExecutions {
     ({ resolver: this.resolver, dynamodb: this.ddb, faults: this.faults, messages: this.messages, tables: this.tables, unsupported: this.unsupported } = services);
     this.eventBridge = services.bridge;
     this.events = services.bridge.recorder;
-    const { endpoint, port, functionEndpoint } = this.ddb;
-    this.dynamodb = { endpoint, region: this.resolver.env.region, port, functionEndpoint };
+    const { endpoint, port, functionEndpoint, pid } = this.ddb;
+    this.dynamodb = { endpoint, region: this.resolver.env.region, port, functionEndpoint, pid };
     this.stacks = stacksOf(this.resolver, this.resources);
     this.fns = new LocalFunctions(
       services.functionPlans,
@@ -223,6 +231,18 @@ export class LocalRuntime extends LocalExecutions {
   async invoke(functionRef: string, event: unknown): Promise<unknown> {
     this.assertRunning();
     return this.fns.invoke(functionRef, event);
+  }
+
+  /**
+   * Invokes a function like {@link invoke} but returns the whole outcome instead of throwing:
+   * the result or the function error, and, when it reached an execution environment, Lambda's
+   * REPORT for it (`requestId`, the environment's `logStreamName` — one per environment —,
+   * `durationMs`, and `initDurationMs` on a cold start). Concurrency tests use the log stream to
+   * prove that simultaneous calls ran in different environments.
+   */
+  async invokeOutcome(functionRef: string, event: unknown): Promise<InvocationOutcome> {
+    this.assertRunning();
+    return this.fns.invokeOutcome(functionRef, event);
   }
 
   /**

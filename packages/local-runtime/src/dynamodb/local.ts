@@ -43,6 +43,11 @@ export interface DynamoDbLocal {
   readonly port: number;
   /** Region the local engine is addressed with (any region works; tables are per region). */
   readonly region: string;
+  /**
+   * The Java process's id: lets a crash test kill DynamoDB Local abruptly (SIGKILL), or check
+   * that none is left behind. `undefined` only if the operating system gave the child no pid.
+   */
+  readonly pid: number | undefined;
   /** Stops the Java process and waits for it to exit. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -130,6 +135,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     endpoint,
     port,
     region,
+    pid: child.pid,
     stop: async () => {
       process.removeListener('exit', killOnExit);
       await stop();

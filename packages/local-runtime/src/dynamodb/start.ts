@@ -19,6 +19,8 @@ export interface DynamoDbService {
   /** DynamoDB Local itself: never faulted. */
   readonly endpoint: string;
   readonly port: number;
+  /** DynamoDB Local's Java process id (a crash test SIGKILLs it). */
+  readonly pid: number | undefined;
   /** What functions and Task states use: the fault proxy, or `endpoint` without it. */
   readonly functionEndpoint: string;
   readonly hasFaultProxy: boolean;
@@ -56,6 +58,7 @@ export async function startDynamoDbService(options: DynamoDbServiceOptions): Pro
   return {
     endpoint: ddb.endpoint,
     port: ddb.port,
+    pid: ddb.pid,
     functionEndpoint,
     hasFaultProxy: proxy !== undefined,
     taskClient,

@@ -114,6 +114,21 @@ describe('LocalRuntime against the synthesized test app', () => {
       await expect.poll(() => logLines).toContainEqual(expect.stringMatching(/Chaos.*: hello from chaos$/));
     });
 
+    it('invokeOutcome: simultaneous calls run in different environments, each with its REPORT; an error is returned, not thrown', async () => {
+      const outcomes = await Promise.all([1, 2].map(() => runtime.invokeOutcome(`${STACK}/Chaos`, { action: 'sleep', ms: 200 })));
+
+      expect(outcomes.map((o) => o.ok && o.result)).toEqual([{ slept: 200 }, { slept: 200 }]);
+      const streams = outcomes.map((o) => o.report?.logStreamName);
+      expect(streams.every((stream) => typeof stream === 'string')).toBe(true);
+      expect(new Set(streams).size).toBe(2);
+      // One after the other, a warm environment serves again (the negative control of the above).
+      const first = await runtime.invokeOutcome(`${STACK}/Chaos`, { action: 'sleep', ms: 1 });
+      const again = await runtime.invokeOutcome(`${STACK}/Chaos`, { action: 'sleep', ms: 1 });
+      expect(again.report?.logStreamName).toBe(first.report?.logStreamName);
+      expect(again.report?.initDurationMs).toBeUndefined();
+      await expect(runtime.invokeOutcome(`${STACK}/Chaos`, { action: 'boom', id: 'x2' })).resolves.toMatchObject({ ok: false, error: { errorType: 'Boom', errorMessage: 'boom for x2' } });
+    });
+
     it('rejects an unknown function clearly', async () => {
       await expect(runtime.invoke('nope', {})).rejects.toThrow(/No function 'nope' in the assembly/);
     });
@@ -201,9 +216,11 @@ describe('LocalRuntime against the synthesized test app', () => {
   });
 
   it('stop() terminates DynamoDB Local and is idempotent', async () => {
-    const { port } = runtime.dynamodb;
-    const javaFor = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${port}`));
+    const { port, pid } = runtime.dynamodb;
+    const javaFor = () => execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((line) => line.includes('DynamoDBLocal.jar') && line.includes(`-port ${port}`));
     expect(javaFor()).toHaveLength(1);
+    // `dynamodb.pid` is that Java process.
+    expect(Number(javaFor()[0]!.trim().split(/\s+/)[0])).toBe(pid);
     await Promise.all([runtime.stop(), runtime.stop()]);
     await runtime.stop();
     expect(javaFor()).toEqual([]);
