@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { acknowledgeSynchronousFunction, FUNCTION_DEFAULTS, FUNCTION_RUNTIME, INVOKED_BY_API_GATEWAY, shippedBundle } from '@order-flow/construct-kit';
+import { acknowledgeSynchronousFunction, FUNCTION_DEFAULTS, FUNCTION_RUNTIME, functionWithOwnLogGroup, INVOKED_BY_API_GATEWAY, shippedBundle } from '@order-flow/construct-kit';
 import { ORDERS_TABLE_ENV, SERVICE_NAME, STATE_MACHINE_ARN_ENV } from './config.js';
 
 /** JWT authorization of {@link OrderApiProps.authorization}. */
@@ -100,8 +100,9 @@ export class OrderApi extends Construct {
   constructor(scope: Construct, id: string, props: OrderApiProps) {
     super(scope, id);
 
-    // Defaults, then the user's overrides, then what the construct must own.
-    this.function = new lambda.Function(this, 'Function', {
+    // Defaults, then the user's overrides, then what the construct must own. Logs go to the
+    // function's own log group, and it may write only there (no AWSLambdaBasicExecutionRole).
+    this.function = functionWithOwnLogGroup(this, 'Function', {
       ...FUNCTION_DEFAULTS,
       ...props.functionProps,
       ...FUNCTION_RUNTIME,

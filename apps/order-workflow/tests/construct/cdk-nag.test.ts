@@ -68,22 +68,13 @@ describe('cdk-nag AwsSolutions + Serverless packs over every stack of buildApp()
     }
   });
 
-  it('acknowledges AWSLambdaBasicExecutionRole only on a role that has it, and says it allows every log group', () => {
-    const iam4 = acknowledgments(app).filter((a) => a.id.startsWith('AwsSolutions-IAM4'));
-    // Only the Order API's function (packages/order-api) still has the managed policy; the step
-    // functions write to their own log groups only.
-    expect(iam4.length).toBeGreaterThan(0);
-    for (const ack of iam4) {
-      expect(ack.path).toBe('OrderWorkflow/Api/Function/ServiceRole');
-      expect(ack.reason).toMatch(/every log group of the account/);
-      expect(ack.reason).not.toMatch(/only its own/);
-    }
+  it('acknowledges no AWSLambdaBasicExecutionRole: every function writes only to its own log group', () => {
+    expect(acknowledgments(app).filter((a) => a.id.startsWith('AwsSolutions-IAM4'))).toEqual([]);
   });
 
-  it('acknowledges only what cannot be fixed: DLQ on synchronous functions, the basic logs policy, *-only X-Ray/log-delivery, a DLQ on the reconciler triggers (the sweep replaces it)', () => {
+  it('acknowledges only what cannot be fixed: DLQ on synchronous functions, *-only X-Ray/log-delivery, a DLQ on the reconciler triggers (the sweep replaces it)', () => {
     const ids = new Set(acknowledgments(app).map((a) => a.id));
     expect([...ids].sort()).toEqual([
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-IAM5[Resource::*]',
       'Serverless-EventBusDLQ',
       'Serverless-LambdaDLQ',

@@ -37,12 +37,6 @@ const STATE_MACHINE_STAR_ACTIONS = [
 
 /** What a function created with functionWithOwnLogGroup may do, on its own log group only. */
 const OWN_LOG_GROUP = ['logs:CreateLogStream', 'logs:PutLogEvents'];
-/**
- * Functions still on the default role with AWSLambdaBasicExecutionRole: the Order API's
- * construct (packages/order-api) has not moved to functionWithOwnLogGroup yet.
- */
-const LEGACY_BASIC_EXECUTION_ROLE = new Set(['order-api']);
-
 /** Per function (by POWERTOOLS_SERVICE_NAME): its table env var and the DynamoDB actions its adapter calls. */
 const FUNCTIONS: Record<string, { tableEnv: string; dynamodb: string[]; other?: Record<string, string> }> = {
   inventory: { tableEnv: 'INVENTORY_TABLE_NAME', dynamodb: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
@@ -140,32 +134,23 @@ describe('least privilege over the synthesized templates of buildApp()', () => {
     });
 
     it('is allowed nothing else', () => {
-      const known = new Set([...spec.dynamodb, ...XRAY_FUNCTION, ...(LEGACY_BASIC_EXECUTION_ROLE.has(service) ? [] : OWN_LOG_GROUP), ...Object.keys(spec.other ?? {})]);
+      const known = new Set([...spec.dynamodb, ...XRAY_FUNCTION, ...OWN_LOG_GROUP, ...Object.keys(spec.other ?? {})]);
       expect(fn.statements.flatMap((s) => list(s.Action)).filter((a) => !known.has(a))).toEqual([]);
       for (const [action, env] of Object.entries(spec.other ?? {})) {
         const granted = fn.statements.filter((s) => list(s.Action).includes(action));
         expect(granted.flatMap((s) => list(s.Resource)).map((r) => target(fn.stack, r))).toEqual([target(fn.stack, fn.vars[env])]);
       }
-      if (LEGACY_BASIC_EXECUTION_ROLE.has(service)) {
-        // Not created with functionWithOwnLogGroup yet: the basic logs policy (acknowledged with its true scope).
-        expect(fn.managed.map((m) => JSON.stringify(m))).toEqual([expect.stringContaining('service-role/AWSLambdaBasicExecutionRole')]);
-      } else {
-        // No managed policy at all: AWSLambdaBasicExecutionRole would allow every log group of the account.
-        expect(fn.managed).toEqual([]);
-      }
+      // No managed policy at all: AWSLambdaBasicExecutionRole would allow every log group of the account.
+      expect(fn.managed).toEqual([]);
     });
 
-    // The order-api function keeps the basic logs policy for now (asserted above), so this test is
-    // defined only for the functions made with functionWithOwnLogGroup: no skipped test.
-    if (!LEGACY_BASIC_EXECUTION_ROLE.has(service)) {
-      it('logs to its own log group and may write only there', () => {
-        const logGroup = fn.logGroup;
-        expect(logGroup).toBeDefined();
-        const logs = fn.statements.filter((s) => list(s.Action).some((a) => a.startsWith('logs:')));
-        expect(logs.flatMap((s) => list(s.Action)).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
-        expect(logs.flatMap((s) => list(s.Resource)).map((r) => target(fn.stack, r))).toEqual([target(fn.stack, logGroup)]);
-      });
-    }
+    it('logs to its own log group and may write only there', () => {
+      const logGroup = fn.logGroup;
+      expect(logGroup).toBeDefined();
+      const logs = fn.statements.filter((s) => list(s.Action).some((a) => a.startsWith('logs:')));
+      expect(logs.flatMap((s) => list(s.Action)).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(logs.flatMap((s) => list(s.Resource)).map((r) => target(fn.stack, r))).toEqual([target(fn.stack, logGroup)]);
+    });
   });
 
   describe('state machine role', () => {
