@@ -47,6 +47,9 @@ export interface ExecutionSpec {
 /** Thrown into running work when the execution times out. */
 class ExecutionTimedOut extends Error {}
 
+/** Why the execution's timeout timer is cancelled: the execution ended first. */
+const EXECUTION_ENDED = new Error('The execution ended before its timeout');
+
 /**
  * Runs one execution from its first state to its end, recording the history: ExecutionStarted,
  * the states' events, then ExecutionSucceeded/Failed/TimedOut/Aborted. The definition's
@@ -63,12 +66,18 @@ export async function runExecution(spec: ExecutionSpec): Promise<ExecutionOutcom
   // with previousEventId 0, 0).
   line.last = 0;
 
-  const timeout = new AbortController();
-  const signal = AbortSignal.any([spec.abort, timeout.signal]);
+  // One signal for whatever ends the execution early: StopExecution (spec.abort) or its timeout.
+  // A plain controller rather than AbortSignal.any: every state reads `aborted`, and a composite
+  // signal recomputes it from its sources on each read.
+  const halt = new AbortController();
+  const signal = halt.signal;
+  const onStop = () => halt.abort(spec.abort.reason);
+  if (spec.abort.aborted) onStop();
+  else spec.abort.addEventListener('abort', onStop, { once: true });
   const limitSeconds = Math.min(spec.definition.TimeoutSeconds ?? spec.maxDurationSeconds, spec.maxDurationSeconds);
   const stopTimer = new AbortController();
-  clock.sleep(limitSeconds * 1000, AbortSignal.any([stopTimer.signal, spec.abort])).then(
-    () => timeout.abort(new ExecutionTimedOut()),
+  clock.sleep(limitSeconds * 1000, stopTimer.signal).then(
+    () => halt.abort(new ExecutionTimedOut()),
     () => undefined,
   );
 
@@ -90,20 +99,25 @@ export async function runExecution(spec: ExecutionSpec): Promise<ExecutionOutcom
   };
   const frame = { line, variables: new VariableScope(), queryLanguage: (spec.definition.QueryLanguage ?? 'JSONPath'), signal };
   const stopped = new Promise<never>((_, reject) => {
-    const onStop = () => reject(signal.reason as Error);
-    if (signal.aborted) onStop();
-    else signal.addEventListener('abort', onStop, { once: true });
+    const rejectStopped = () => reject(signal.reason as Error);
+    if (signal.aborted) rejectStopped();
+    else signal.addEventListener('abort', rejectStopped, { once: true });
   });
   stopped.catch(() => undefined);
 
   let outcome: Omit<ExecutionOutcome, 'startDate' | 'stopDate'>;
   try {
-    const output = await Promise.race([runStates(spec.definition, spec.input, frame, env), stopped]);
+    // The states run after a promise turn, so StartExecution answers before any of them has run,
+    // as on AWS, even when they never wait (a chain of JSONPath Pass states runs without one).
+    const states = Promise.resolve().then(() => runStates(spec.definition, spec.input, frame, env));
+    const output = await Promise.race([states, stopped]);
     outcome = { status: 'SUCCEEDED', output };
   } catch (error) {
     outcome = endOf(error, spec);
   } finally {
-    stopTimer.abort();
+    // With a reason given, abort() does not build a DOMException (and its stack) per execution.
+    stopTimer.abort(EXECUTION_ENDED);
+    spec.abort.removeEventListener('abort', onStop);
   }
 
   const stopDate = new Date(clock.now());

@@ -23,9 +23,14 @@ export class HistoryLine {
   ) {}
 
   /** Records an event on this line; returns its id. */
-  add(type: string, details?: Record<string, unknown>, detailsKey = detailsKeyOf(type)): number {
-    this.last = this.recorder.add(type, this.last, details === undefined ? undefined : { [detailsKey]: details });
+  add(type: string, details?: Record<string, unknown>, detailsKey?: string): number {
+    this.last = this.recorder.add(type, this.last, details, detailsKey);
     return this.last;
+  }
+
+  /** When this line's last event was recorded (epoch ms on the engine's clock). */
+  lastTime(): number {
+    return this.recorder.events[this.last - 1]!.timestamp.getTime();
   }
 
   /** A new line starting after this line's last event (a branch, an iteration). */
@@ -60,26 +65,64 @@ export class HistoryRecorder {
     return () => this.listeners.delete(listener);
   }
 
-  /** Records an event; returns its id. */
-  add(type: string, previousEventId: number, details: Record<string, unknown> | undefined): number {
+  /**
+   * Records an event; returns its id. `details` go under `detailsKey` (default: the key AWS uses
+   * for the type, {@link detailsKeyOf}).
+   */
+  add(type: string, previousEventId: number, details?: Record<string, unknown>, detailsKey?: string): number {
     const id = this.recorded.length + 1;
-    const event: HistoryEvent = { timestamp: new Date(this.now()), type, id, previousEventId, ...details };
+    const timestamp = new Date(this.now());
+    const key = details === undefined ? undefined : (detailsKey ?? detailsKeyOf(type));
+    // State entered/exited events are two of every state run, the engine's hot path: each gets a
+    // literal of its own, so all such events share one object shape (a computed key does not).
+    const event: HistoryEvent =
+      key === undefined
+        ? { timestamp, type, id, previousEventId }
+        : key === 'stateEnteredEventDetails'
+          ? { timestamp, type, id, previousEventId, stateEnteredEventDetails: details }
+          : key === 'stateExitedEventDetails'
+            ? { timestamp, type, id, previousEventId, stateExitedEventDetails: details }
+            : { timestamp, type, id, previousEventId, [key]: details };
     this.recorded.push(event);
-    for (const listener of this.listeners) listener(event);
+    if (this.listeners.size > 0) for (const listener of this.listeners) listener(event);
     return id;
   }
 }
 
+// Event types are a small fixed set; the regex below would otherwise run for every event.
+const detailsKeys = new Map<string, string>();
+
 /** `TaskStateEntered` -> `stateEnteredEventDetails`, `TaskScheduled` -> `taskScheduledEventDetails`. */
 export function detailsKeyOf(type: string): string {
+  let key = detailsKeys.get(type);
+  if (key === undefined) {
+    key = computeDetailsKey(type);
+    detailsKeys.set(type, key);
+  }
+  return key;
+}
+
+function computeDetailsKey(type: string): string {
   const stateEvent = /^(?:Task|Pass|Choice|Wait|Succeed|Fail|Parallel|Map)State(Entered|Exited)$/.exec(type);
   if (stateEvent) return `state${stateEvent[1]}EventDetails`;
   return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
 }
 
+/**
+ * `{ truncated: false }`, the `inputDetails`/`outputDetails` of every event (the engine has no
+ * payload quota, so nothing is ever truncated). One frozen object shared by all events: a history
+ * keeps two per state entered, for the execution's lifetime.
+ */
+export const NOT_TRUNCATED: Readonly<{ truncated: false }> = Object.freeze({ truncated: false });
+
 /** `{ input: "<json>", inputDetails: { truncated: false } }` as AWS reports event data. */
 export function dataField(key: 'input' | 'output', value: unknown): Record<string, unknown> {
-  return { [key]: JSON.stringify(value) ?? 'null', [`${key}Details`]: { truncated: false } };
+  return key === 'input' ? { input: jsonText(value), inputDetails: NOT_TRUNCATED } : { output: jsonText(value), outputDetails: NOT_TRUNCATED };
+}
+
+/** A value as the JSON text AWS puts in event data (`undefined` reads as `null`). */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value) ?? 'null';
 }
 
 /**

@@ -10,6 +10,7 @@ export { RealClock, VirtualClock, type Clock, type SleepOptions } from './clock.
 export { InvalidDefinitionError, StatesError, StatesErrors } from './errors.js';
 export { detailsKeyOf, withoutExecutionData, type HistoryEvent } from './history.js';
 export type { ExecutionOutcome, ExecutionStatus } from './execution.js';
+export type { BillingDetails } from './express-billing.js';
 export { parseResource, UnsupportedIntegrationError, type ResourceInfo } from './integrations/dispatch.js';
 export { invokeResponse } from './integrations/lambda.js';
 export type { FunctionInvoker, LambdaOutcome, TaskIntegration, TaskRequest } from './integrations/types.js';

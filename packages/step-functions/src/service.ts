@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RealClock, type Clock } from './clock.js';
 import { runExecution, type ExecutionOutcome, type ExecutionStatus } from './execution.js';
+import { expressBilling, type BillingDetails } from './express-billing.js';
 import { HistoryRecorder, withoutExecutionData, type HistoryEvent } from './history.js';
 import { TaskDispatcher, UnsupportedIntegrationError } from './integrations/dispatch.js';
 import { startExecutionIntegration } from './integrations/states.js';
@@ -137,6 +138,8 @@ interface ExecutionRecord {
   readonly seq: number;
   readonly executionArn: string;
   readonly machine: MachineRecord;
+  /** The definition's JSON text when the execution started (its machine may be updated since). */
+  readonly definitionText: string;
   readonly name: string;
   readonly input: string;
   readonly startDate: Date;
@@ -297,16 +300,19 @@ export class StepFunctionsEngine {
   }
 
   /**
-   * StartSyncExecution (Express only): runs the execution and answers when it ends.
+   * StartSyncExecution (Express only): runs the execution and answers when it ends, with its
+   * `billingDetails` computed from the execution as AWS's pricing defines them (see
+   * {@link expressBilling}).
    * @throws StepFunctionsError StateMachineTypeNotSupported for a Standard machine
    */
-  async startSyncExecution(request: { stateMachineArn: string; input?: string; name?: string }): Promise<ExecutionDescription & { billingDetails: { billedMemoryUsedInMB: number; billedDurationInMilliseconds: number } }> {
+  async startSyncExecution(request: { stateMachineArn: string; input?: string; name?: string }): Promise<ExecutionDescription & { billingDetails: BillingDetails }> {
     const machine = this.machineOf(request.stateMachineArn);
     if (machine.type !== 'EXPRESS') throw new StepFunctionsError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     const { executionArn } = this.startExecution(request);
     const result = await this.waitForExecution(executionArn);
-    const billed = Math.max(100, Math.ceil((result.stopDate.getTime() - result.startDate.getTime()) / 100) * 100);
-    return { ...this.descriptionOf(this.recordOf(executionArn, true)), billingDetails: { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: billed } };
+    const record = this.recordOf(executionArn, true);
+    // The definition the execution ran (an update meanwhile does not change what it was billed).
+    return { ...this.descriptionOf(record), billingDetails: expressBilling(record.definitionText, result.history, result.startDate, result.stopDate) };
   }
 
   /** Resolves with the execution's result when it ends (FAILED/ABORTED/TIMED_OUT resolve too). */
@@ -496,6 +502,7 @@ export class StepFunctionsEngine {
       seq: ++this.seq,
       executionArn,
       machine,
+      definitionText: machine.definitionText,
       name,
       input: inputText,
       startDate: new Date(this.clock.now()),

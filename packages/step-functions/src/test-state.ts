@@ -5,12 +5,12 @@ import { HistoryRecorder } from './history.js';
 import { parseResource, type TaskDispatcher } from './integrations/dispatch.js';
 import type { TaskRequest } from './integrations/types.js';
 import { contextObject, queryScope, type ExecutionEnv, type Frame, type QueryLanguage } from './interpreter/env.js';
-import { effectiveInput, type StateDef, type StateRun } from './interpreter/io.js';
+import { effectiveInput, type JsonPathSteps, type StateDef, type StateRun } from './interpreter/io.js';
 import { matches, retryDelayMs, withRetryAndCatch } from './interpreter/retry-catch.js';
 import { runStates, type StatesBlock } from './interpreter/run-states.js';
 import { VariableScope } from './interpreter/variables.js';
 import type { Clock } from './clock.js';
-import { applyInputPath, applyResultPath, resolvePayloadTemplate } from './query/jsonpath.js';
+import { applyInputPath } from './query/jsonpath.js';
 import { FailStateError } from './states/simple.js';
 
 /** What `TestState` is asked ("TestState" API reference; "Testing states with TestState"). */
@@ -30,8 +30,10 @@ export interface TestStateRequest {
   /** Workflow variables visible to the state, as a JSON object text. */
   readonly variables?: string;
   /**
-   * Replaces the Task's integration call (Task states only): `result` is the call's raw result
-   * as JSON text, `errorOutput` the error it fails with. Without a mock the real integration runs.
+   * Replaces what the state calls: a Task's integration call, or a Map's iterations / a
+   * Parallel's branches (whose mocked `result` is then the array they would have produced).
+   * `result` is that raw result as JSON text, `errorOutput` the error it fails with. Task, Map
+   * and Parallel states only; without a mock a Task's real integration runs.
    */
   readonly mock?: {
     readonly result?: string;
@@ -96,9 +98,9 @@ const DEFAULT_STATE_NAME = 'TestState';
  * execution uses), with the Retry and Catch decisions AWS's TestState reports instead of
  * retrying: a retrier that matches is `RETRIABLE`; else a catcher that matches is
  * `CAUGHT_ERROR` with the catcher's output and Next (applied by the engine's Catch code); else
- * `FAILED`. A `mock` replaces the Task's integration call; without one the real integration
- * runs. The state's Next targets are stood in for by Succeed states, so the transition the
- * engine takes names `nextState`.
+ * `FAILED`. A `mock` replaces a Task's integration call, or a Map's iterations / a Parallel's
+ * branches; without one a Task's real integration runs. The state's Next targets are stood in
+ * for by Succeed states, so the transition the engine takes names `nextState`.
  *
  * @throws TestStateRequestError InvalidDefinition, InvalidExecutionInput, ValidationException
  */
@@ -113,7 +115,8 @@ export async function testState(host: TestStateHost, request: TestStateRequest):
 
   // One attempt, decided here: the engine runs the state without its Retry and Catch.
   const { Retry: _retry, Catch: _catch, ...bare } = state;
-  const block: StatesBlock = { StartAt: name, States: { [name]: bare, ...standIns(state, name) }, QueryLanguage: language };
+  const tested = mock !== undefined && (state.Type === 'Map' || state.Type === 'Parallel') ? mockedIterations(bare) : bare;
+  const block: StatesBlock = { StartAt: name, States: { [name]: tested, ...standIns(state, name) }, QueryLanguage: language };
 
   const seen: { parameters?: unknown; result?: unknown; called: boolean } = { called: false };
   const tasks = observingDispatcher(host.dispatcher, mock, seen);
@@ -142,7 +145,12 @@ export async function testState(host: TestStateHost, request: TestStateRequest):
     tasks,
     random: host.random,
   };
-  const frame: Frame = { line: history.line(), variables: scope, queryLanguage: language, signal: controller.signal };
+  // The result-side inspection data is what the state's own result handling computed.
+  let steps: JsonPathSteps | undefined;
+  const onResult = (stateName: string, seenSteps: JsonPathSteps) => {
+    if (stateName === name) steps = seenSteps;
+  };
+  const frame: Frame = { line: history.line(), variables: scope, queryLanguage: language, signal: controller.signal, onResult };
 
   // "The TestState API can run for up to five minutes": past that, States.Timeout.
   const limit = new AbortController();
@@ -177,7 +185,7 @@ export async function testState(host: TestStateHost, request: TestStateRequest):
   if (failure === undefined) {
     const outputText = (exited?.stateExitedEventDetails as { output?: string } | undefined)?.output ?? 'null';
     const next = entered[1] ? (entered[1].stateEnteredEventDetails as { name: string }).name : undefined;
-    if (inspect) Object.assign(inspectionData, afterResult(run, seen));
+    if (inspect) Object.assign(inspectionData, afterResult(run, seen, steps));
     return withInspection({ output: outputText, ...(next !== undefined && { nextState: next }), status: 'SUCCEEDED' as const });
   }
 
@@ -251,22 +259,57 @@ function standIns(state: StateDef, self: string): Record<string, StateDef> {
   return Object.fromEntries([...targets].map((target) => [target, { Type: 'Succeed' }]));
 }
 
+// What AWS's TestState answers, as recorded in localstack's
+// tests/aws/services/stepfunctions/v2/test_state/test_state_mock_validation.snapshot.json.
+const MAP_OR_PARALLEL_NEEDS_MOCK = 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]';
+/** State types whose call a mock replaces: a Task's integration, a Map's iterations, a Parallel's branches. */
+const MOCKABLE = new Set(['Task', 'Map', 'Parallel']);
+
 function mockOf(request: TestStateRequest, state: StateDef): { result: unknown } | { error: StatesError } | undefined {
   const { mock } = request;
   if (mock === undefined) {
-    if (state.Type === 'Map' || state.Type === 'Parallel') throw new TestStateRequestError('ValidationException', `TestState runs a ${state.Type} state only with a mock`);
+    if (state.Type === 'Map' || state.Type === 'Parallel') throw new TestStateRequestError('InvalidDefinition', MAP_OR_PARALLEL_NEEDS_MOCK);
     if (state.Type === 'Task' && typeof state.Resource === 'string' && /\.(waitForTaskToken|sync(:2)?)$/.test(state.Resource)) {
       throw new TestStateRequestError('ValidationException', `TestState runs a .sync or .waitForTaskToken Task ('${state.Resource}') only with a mock`);
     }
     return undefined;
   }
-  if (state.Type !== 'Task') throw new TestStateRequestError('ValidationException', `A mock replaces a Task's integration call; this local engine mocks Task states only, not ${state.Type}`);
-  if ((mock.result === undefined) === (mock.errorOutput === undefined)) throw new TestStateRequestError('ValidationException', 'A mock needs exactly one of result and errorOutput');
+  // Recorded for Pass, Fail and Succeed; Choice and Wait (not recorded) call nothing a mock could replace either.
+  if (!MOCKABLE.has(state.Type)) throw new TestStateRequestError('ValidationException', `State type '${state.Type}' is not supported when a mock is specified`);
+  if (request.revealSecrets === true) throw new TestStateRequestError('ValidationException', 'TestState does not support RevealSecrets when a mock is specified.');
+  if (mock.result !== undefined && mock.errorOutput !== undefined) {
+    throw new TestStateRequestError('ValidationException', 'A test mock should have only one of the following fields: [result, errorOutput].');
+  }
+  if (mock.result === undefined && mock.errorOutput === undefined) throw new TestStateRequestError('ValidationException', 'A mock needs one of result and errorOutput');
   if (mock.fieldValidationMode !== undefined && !['STRICT', 'PRESENT', 'NONE'].includes(mock.fieldValidationMode)) {
     throw new TestStateRequestError('ValidationException', `mock.fieldValidationMode must be STRICT, PRESENT or NONE, got '${mock.fieldValidationMode}'`);
   }
-  if (mock.result !== undefined) return { result: parseJson(mock.result, 'ValidationException', 'mock.result') };
-  return { error: new StatesError(mock.errorOutput!.error ?? '', mock.errorOutput!.cause) };
+  if (mock.result === undefined) return { error: new StatesError(mock.errorOutput!.error ?? '', mock.errorOutput!.cause) };
+  const result = parseJson(mock.result, 'ValidationException', 'mock.result');
+  if ((state.Type === 'Map' || state.Type === 'Parallel') && !Array.isArray(result)) throw new TestStateRequestError('ValidationException', 'Mocked result must be an array.');
+  if (state.Type === 'Parallel' && (result as unknown[]).length !== ((state.Branches as unknown[] | undefined) ?? []).length) {
+    throw new TestStateRequestError('ValidationException', 'Mocked result must contain the same number of items as number of Parallel branches.');
+  }
+  return { result };
+}
+
+/** The Resource of {@link mockedIterations}' stand-in: it never reaches an integration (the mock answers). */
+const MOCKED_ITERATIONS_RESOURCE = 'arn:aws:states:::testState:mockedIterations';
+/** The fields a Map or Parallel applies around its iterations/branches, which a Task applies around its call alike. */
+const AROUND_ITERATIONS = ['InputPath', 'Arguments', 'ResultSelector', 'ResultPath', 'OutputPath', 'Assign', 'Output', 'QueryLanguage', 'Next', 'End'] as const;
+
+/**
+ * A mocked Map or Parallel as the engine runs it: a Task whose call the mock answers, so the
+ * mocked array goes through the very result handling (ResultSelector, ResultPath, OutputPath,
+ * Assign, or JSONata Output) the state applies to its iterations' or branches' outputs, and a
+ * mocked error fails it as a failed iteration or branch would. Its item fields (ItemsPath,
+ * ItemSelector, the legacy Parameters) are left out: no iteration runs.
+ */
+function mockedIterations(state: StateDef): StateDef {
+  const kept = Object.fromEntries(AROUND_ITERATIONS.filter((field) => state[field] !== undefined).map((field) => [field, state[field]]));
+  // A Map's Arguments do not exist; a JSONata Parallel's Arguments are its branches' input.
+  if (state.Type === 'Map') delete kept.Arguments;
+  return { ...kept, Type: 'Task', Resource: MOCKED_ITERATIONS_RESOURCE };
 }
 
 /**
@@ -320,19 +363,19 @@ function baseInspection(run: StateRun, seen: { parameters?: unknown; called: boo
   return data;
 }
 
-/** Result-side inspection data of a state that succeeded: result, afterResultSelector, afterResultPath. */
-function afterResult(run: StateRun, seen: { result?: unknown; called: boolean }): TestStateInspectionData {
+/**
+ * Result-side inspection data of a state that succeeded: `result`, `afterResultSelector`,
+ * `afterResultPath`, as the state's own result handling computed them (`steps`).
+ */
+function afterResult(run: StateRun, seen: { result?: unknown; called: boolean }, steps: JsonPathSteps | undefined): TestStateInspectionData {
   const { state } = run;
-  const context = contextObject(run.env, run.frame, { name: run.name, enteredTime: run.enteredTime, retryCount: 0 });
-  let result: unknown;
-  if (state.Type === 'Task' && seen.called) result = seen.result;
-  else if (state.Type === 'Pass') result = state.Result !== undefined ? state.Result : effectiveInput(run, context);
-  else return {};
-  if (run.language === 'JSONata') return { result: JSON.stringify(result) };
-  const data: TestStateInspectionData = state.Type === 'Pass' && state.Result === undefined ? {} : { result: JSON.stringify(result) };
-  const selected = state.ResultSelector !== undefined && state.Type === 'Task' ? resolvePayloadTemplate(state.ResultSelector, queryScope(result, context, run.frame), 'ResultSelector') : result;
-  data.afterResultSelector = JSON.stringify(selected);
-  data.afterResultPath = JSON.stringify(applyResultPath(run.rawInput, selected, state.ResultPath as string | null | undefined));
+  if (!((state.Type === 'Task' && seen.called) || state.Type === 'Pass')) return {};
+  if (run.language === 'JSONata') return { result: JSON.stringify(state.Type === 'Task' ? seen.result : run.rawInput) };
+  if (steps === undefined) return {};
+  // A Pass state without Result has no result of its own (AWS reports none then).
+  const data: TestStateInspectionData = state.Type === 'Pass' && state.Result === undefined ? {} : { result: JSON.stringify(steps.result) };
+  data.afterResultSelector = JSON.stringify(steps.afterResultSelector);
+  data.afterResultPath = JSON.stringify(steps.afterResultPath);
   return data;
 }
 

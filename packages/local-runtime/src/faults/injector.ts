@@ -3,6 +3,7 @@
  * invocation crashes, times out or is throttled, and that a DynamoDB request is throttled or its
  * transaction conflicts. Every decision comes from a seeded PRNG so a failing run can be replayed.
  */
+import { mulberry32 } from '@order-flow/step-functions';
 import type { InvocationOutcome, LambdaErrorPayload } from '../lambda/index.js';
 
 /** Faults of one Lambda function. Every rate is a probability in 0..1 per invocation. */
@@ -150,17 +151,9 @@ export const DYNAMODB_OPERATIONS: readonly string[] = [
   'UpdateItem',
 ];
 
-/** mulberry32: a tiny, fast 32-bit PRNG; good enough for fault rates and fully reproducible. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The engine's seeded PRNG (mulberry32), the one implementation behind Retry jitter, Express
+// redelivery and these fault rates; re-exported for this package's users (`@order-flow/local/faults`).
+export { mulberry32 };
 
 /**
  * One independent stream per rule (function key, DynamoDB), derived from the seed: traffic of

@@ -95,15 +95,24 @@ export class TaskDispatcher {
   // Keys are written with the `aws` partition; resources of any partition match them. The
   // caller's integrations are read on every call, so a host may complete them after start.
   private integrationFor(resource: string): TaskIntegration | undefined {
-    const normalized = resource.replace(/^arn:[^:]+:/, 'arn:aws:');
-    let best: { key: string; integration: TaskIntegration } | undefined;
+    const normalized = inAwsPartition(resource);
+    let bestKey = '';
+    let best: TaskIntegration | undefined;
     // Later tables win a tie: the caller's integrations replace built-ins.
     for (const table of [this.lambda, this.options.builtIns ?? {}, this.options.integrations ?? {}]) {
-      for (const [prefix, integration] of Object.entries(table)) {
-        const key = prefix.replace(/^arn:[^:]+:/, 'arn:aws:');
-        if (normalized.startsWith(key) && (best === undefined || key.length >= best.key.length)) best = { key, integration };
+      for (const prefix of Object.keys(table)) {
+        const key = inAwsPartition(prefix);
+        if (normalized.startsWith(key) && (best === undefined || key.length >= bestKey.length)) {
+          bestKey = key;
+          best = table[prefix];
+        }
       }
     }
-    return best?.integration;
+    return best;
   }
+}
+
+/** The ARN with the `aws` partition (every Task attempt looks its integration up: no regex when it has it already). */
+function inAwsPartition(arn: string): string {
+  return arn.startsWith('arn:aws:') ? arn : arn.replace(/^arn:[^:]+:/, 'arn:aws:');
 }

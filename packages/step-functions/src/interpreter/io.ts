@@ -34,7 +34,9 @@ export function contextOf(run: StateRun, retryCount = 0, taskToken?: string): Co
 
 /** JSONPath: InputPath, then (where the state has it) Parameters — the effective input. */
 export function effectiveInput(run: StateRun, context: ContextObject, parametersField: 'Parameters' | null = 'Parameters'): unknown {
-  const selected = withField('InputPath', () => applyInputPath(run.state.InputPath as string | null | undefined, queryScope(run.rawInput, context, run.frame)));
+  const inputPath = run.state.InputPath as string | null | undefined;
+  // No InputPath (the common case) selects the whole input: no scope to build.
+  const selected = inputPath === undefined ? run.rawInput : withField('InputPath', () => applyInputPath(inputPath, queryScope(run.rawInput, context, run.frame)));
   const template = parametersField === null ? undefined : run.state[parametersField];
   if (template === undefined) return selected;
   return resolvePayloadTemplate(template, queryScope(selected, context, run.frame), parametersField ?? 'Parameters');
@@ -50,6 +52,16 @@ export function jsonata(run: StateRun, context: ContextObject, field: string, va
   return evaluateJsonata(value, bindings(run, context, extra), field);
 }
 
+/** What {@link finish} does besides the result: which of the result fields apply. */
+export interface FinishOptions {
+  /** ResultSelector applies (Task, Parallel, Map). */
+  readonly resultSelector?: boolean;
+  /** ResultPath applies (not for Choice, Wait, Succeed). @default true */
+  readonly resultPath?: boolean;
+  /** JSONata: the output when the state has no `Output`. @default - the result */
+  readonly jsonataDefault?: unknown;
+}
+
 /**
  * Turns a state's result into its output and assignments, in each query language's order:
  * JSONPath ResultSelector -> (Assign on the selected result) -> ResultPath -> OutputPath;
@@ -58,26 +70,44 @@ export function jsonata(run: StateRun, context: ContextObject, field: string, va
  *
  * @param result the task/branch/iteration result, or for Pass/Wait/Choice/Succeed the value
  *   that plays its part (see each state)
- * @param hasResultSelector whether ResultSelector applies (Task, Parallel, Map)
  */
-export async function finish(
-  run: StateRun,
-  context: ContextObject,
-  result: unknown,
-  options: { resultSelector?: boolean; resultPath?: boolean; jsonataDefault?: unknown } = {},
-): Promise<StateResult> {
+export async function finish(run: StateRun, context: ContextObject, result: unknown, options: FinishOptions = {}): Promise<StateResult> {
   const { state } = run;
   if (run.language === 'JSONata') {
     const output = state.Output === undefined ? (options.jsonataDefault ?? result) : await jsonata(run, context, 'Output', state.Output, { result });
     const assigned = state.Assign === undefined ? undefined : ((await jsonata(run, context, 'Assign', state.Assign, { result })) as Record<string, unknown>);
     return { output, ...(assigned !== undefined && { assigned }) };
   }
+  return finishJsonPath(run, context, result, options).output;
+}
+
+/** What {@link finishJsonPath} made of a result, step by step (TestState reports each step). */
+export interface JsonPathSteps {
+  readonly output: StateResult;
+  /** The result as it came (the task's, or what plays its part for Pass). */
+  readonly result: unknown;
+  /** The result after ResultSelector (the result itself without one). */
+  readonly afterResultSelector: unknown;
+  /** The input with the selected result placed by ResultPath (before OutputPath). */
+  readonly afterResultPath: unknown;
+}
+
+/**
+ * {@link finish} for a JSONPath state, synchronously (JSONPath evaluation never waits), with
+ * the intermediate values: the one place that applies ResultSelector, Assign, ResultPath and
+ * OutputPath, for executions and for TestState's inspection data alike.
+ */
+export function finishJsonPath(run: StateRun, context: ContextObject, result: unknown, options: Omit<FinishOptions, 'jsonataDefault'> = {}): JsonPathSteps {
+  const { state } = run;
   const selected =
     options.resultSelector && state.ResultSelector !== undefined ? resolvePayloadTemplate(state.ResultSelector, queryScope(result, context, run.frame), 'ResultSelector') : result;
   const assigned = state.Assign === undefined ? undefined : (resolvePayloadTemplate(state.Assign, queryScope(selected, context, run.frame), 'Assign') as Record<string, unknown>);
   const merged = options.resultPath === false ? selected : applyResultPath(run.rawInput, selected, state.ResultPath as string | null | undefined);
-  const output = withField('OutputPath', () => applyOutputPath(state.OutputPath as string | null | undefined, merged, { context, variables: run.frame.variables.visible() }));
-  return { output, ...(assigned !== undefined && { assigned }) };
+  const outputPath = state.OutputPath as string | null | undefined;
+  const output = outputPath === undefined ? merged : withField('OutputPath', () => applyOutputPath(outputPath, merged, { context, variables: run.frame.variables.visible() }));
+  const steps: JsonPathSteps = { output: assigned === undefined ? { output } : { output, assigned }, result, afterResultSelector: selected, afterResultPath: merged };
+  run.frame.onResult?.(run.name, steps);
+  return steps;
 }
 
 /**

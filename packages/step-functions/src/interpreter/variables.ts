@@ -1,3 +1,5 @@
+const NO_VARIABLES: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /**
  * Workflow variables of one scope ("Passing data between states with variables" > "Variable
  * scope"): the top level is one scope; each Parallel branch and Map iteration gets its own, which
@@ -6,6 +8,10 @@
  */
 export class VariableScope {
   private readonly own = new Map<string, unknown>();
+  // visible() is read several times per state entered, assignments are rare: the merged view is
+  // kept until this scope assigns or an outer scope's view changes (it is frozen, so sharing it
+  // between readers is safe).
+  private snapshot: { readonly outer: Readonly<Record<string, unknown>> | undefined; readonly merged: Readonly<Record<string, unknown>> } | undefined;
 
   constructor(private readonly parent?: VariableScope) {}
 
@@ -15,9 +21,12 @@ export class VariableScope {
   }
 
   /** Every variable visible here, inner names shadowing outer ones. */
-  visible(): Record<string, unknown> {
-    const outer = this.parent?.visible() ?? {};
-    return { ...outer, ...Object.fromEntries(this.own) };
+  visible(): Readonly<Record<string, unknown>> {
+    const outer = this.parent?.visible();
+    if (this.snapshot !== undefined && this.snapshot.outer === outer) return this.snapshot.merged;
+    const merged = this.own.size === 0 ? (outer ?? NO_VARIABLES) : Object.freeze({ ...outer, ...Object.fromEntries(this.own) });
+    this.snapshot = { outer, merged };
+    return merged;
   }
 
   /**
@@ -26,5 +35,6 @@ export class VariableScope {
    */
   assign(values: Readonly<Record<string, unknown>>): void {
     for (const [name, value] of Object.entries(values)) this.own.set(name, value);
+    this.snapshot = undefined;
   }
 }

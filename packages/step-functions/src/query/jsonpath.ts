@@ -109,13 +109,12 @@ function walk(original: string, steps: readonly Step[], data: unknown): unknown 
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     const leaf = i === steps.length - 1;
-    const upTo = normalized(steps.slice(0, i));
     if (step.kind === 'property') {
       if (!isObject(current)) {
         throw new PathNotFoundError(
           original,
           data,
-          `Expected to find an object with property ['${step.name}'] in path ${upTo} but found '${javaType(current)}'. ` +
+          `Expected to find an object with property ['${step.name}'] in path ${normalized(steps.slice(0, i))} but found '${javaType(current)}'. ` +
             `This is not a json object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JacksonJsonProvider'.`,
         );
       }
@@ -151,7 +150,23 @@ const IDENTIFIER = /^[^.[\]\s*]+/;
  * Parses a path made only of `.name`, `['name']`/`["name"]` and `[n]` steps; undefined when the
  * path has anything indefinite (`*`, `..`, filters, slices, unions) or is malformed.
  */
-function parseDefinite(path: string): Step[] | undefined {
+function parseDefinite(path: string): readonly Step[] | undefined {
+  let parsed = definitePaths.get(path);
+  if (parsed === undefined) {
+    parsed = Object.freeze(parseDefiniteUncached(path) ?? INDEFINITE);
+    // Paths come from definitions, a bounded set; the cap only guards against unbounded ones.
+    if (definitePaths.size >= MAX_CACHED_PATHS) definitePaths.clear();
+    definitePaths.set(path, parsed);
+  }
+  return parsed === INDEFINITE ? undefined : parsed;
+}
+
+// Every state evaluates its paths on every run: each is parsed once and kept, frozen.
+const definitePaths = new Map<string, readonly Step[]>();
+const INDEFINITE: readonly Step[] = Object.freeze([]);
+const MAX_CACHED_PATHS = 10_000;
+
+function parseDefiniteUncached(path: string): readonly Step[] | undefined {
   if (!path.startsWith('$')) return undefined;
   const steps: Step[] = [];
   let i = 1;

@@ -1,28 +1,47 @@
 import { StatesError, StatesErrors } from '../errors.js';
 import { evaluateIntrinsic, isIntrinsic, readPath } from '../query/jsonpath.js';
 import { queryScope } from '../interpreter/env.js';
-import { contextOf, effectiveInput, finish, jsonata, type StateResult, type StateRun } from '../interpreter/io.js';
+import { contextOf, effectiveInput, finish, finishJsonPath, jsonata, type StateResult, type StateRun } from '../interpreter/io.js';
+import type { ContextObject } from '../query/types.js';
 
 /**
  * Pass ("Pass workflow state"): JSONPath — `Result` (or the effective input) placed by
  * ResultPath, then OutputPath; JSONata — `Output`, else the input unchanged.
  */
-export async function passState(run: StateRun): Promise<StateResult> {
-  const context = contextOf(run);
-  if (run.language === 'JSONata') return finish(run, context, run.rawInput);
+export function passState(run: StateRun): StateResult | Promise<StateResult> {
+  if (run.language === 'JSONata') return finish(run, contextOf(run), run.rawInput);
+  const context = jsonPathContext(run);
+  // JSONPath never waits: the outcome comes back without a promise (see runState).
   const result = run.state.Result !== undefined ? run.state.Result : effectiveInput(run, context);
-  return finish(run, context, result);
+  return finishJsonPath(run, context, result).output;
 }
 
 /**
  * Succeed ("Succeed workflow state"): InputPath then OutputPath (JSONPath), or Output (JSONata).
  * No ResultPath: a Succeed state has no result.
  */
-export async function succeedState(run: StateRun): Promise<StateResult> {
-  const context = contextOf(run);
-  if (run.language === 'JSONata') return finish(run, context, run.rawInput);
-  return finish(run, context, effectiveInput(run, context, null), { resultPath: false });
+export function succeedState(run: StateRun): StateResult | Promise<StateResult> {
+  if (run.language === 'JSONata') return finish(run, contextOf(run), run.rawInput);
+  const context = jsonPathContext(run);
+  return finishJsonPath(run, context, effectiveInput(run, context, null), { resultPath: false }).output;
 }
+
+// The fields through which a JSONPath Pass or Succeed state can read `$$` (paths and payload
+// templates; Result and ResultPath cannot). A state with none of them never reads its context
+// object, so none is made: Pass chains are where the engine spends its time per state.
+const CONTEXT_READERS = ['InputPath', 'Parameters', 'ResultSelector', 'Assign', 'OutputPath'] as const;
+
+function jsonPathContext(run: StateRun): ContextObject {
+  return CONTEXT_READERS.some((field) => run.state[field] !== undefined) ? contextOf(run) : UNREAD_CONTEXT;
+}
+
+// Stands for the context object of a state that has no field to read it: any read is a bug in
+// CONTEXT_READERS, and fails loudly instead of reading an empty context.
+const UNREAD_CONTEXT = new Proxy({} as ContextObject, {
+  get(_target, key) {
+    throw new Error(`Internal error: the context object was read (${String(key)}) by a state with no field that reads it`);
+  },
+});
 
 /**
  * Fail ("Fail workflow state"): Error/Cause as given, or from ErrorPath/CausePath (a path or an

@@ -44,8 +44,14 @@ export async function taskAttempt(run: StateRun, retryCount: number): Promise<St
     line.add('TaskStarted', { resourceType: info.resourceType, resource: info.resource });
   }
 
+  // The attempt's signal: aborted by the task's own timeout, or when its execution, branch or
+  // iteration stops. Forwarded by a listener rather than AbortSignal.any, whose weak references
+  // and source bookkeeping cost more than the rest of a stand-in task attempt.
   const controller = new AbortController();
-  const signal = AbortSignal.any([frame.signal, controller.signal]);
+  const { signal } = controller;
+  const forwardStop = () => controller.abort(frame.signal.reason);
+  if (frame.signal.aborted) forwardStop();
+  else frame.signal.addEventListener('abort', forwardStop, { once: true });
   const request: TaskRequest = {
     resource: info.base,
     pattern: info.pattern,
@@ -75,6 +81,8 @@ export async function taskAttempt(run: StateRun, retryCount: number): Promise<St
     if (info.lambdaFunction) line.add(timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', details);
     else line.add(timedOut ? 'TaskTimedOut' : 'TaskFailed', { resourceType: info.resourceType, resource: info.resource, ...details });
     throw failure;
+  } finally {
+    frame.signal.removeEventListener('abort', forwardStop);
   }
   token?.dispose();
   if (info.lambdaFunction) line.add('LambdaFunctionSucceeded', dataField('output', result));

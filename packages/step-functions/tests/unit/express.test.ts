@@ -68,6 +68,7 @@ describe('Express workflows', () => {
     }).stateMachineArn;
     const result = await sfn.startSyncExecution({ stateMachineArn: express, input: '{"n":21}', name: 'one' });
     expect(result).toMatchObject({ status: 'SUCCEEDED', output: '{"doubled":42}', input: '{"n":21}', name: 'one', stateMachineArn: express });
+    // No Map or Parallel: 50 MB + the definition's bytes, one 64 MB chunk; instant on the virtual clock: 100 ms.
     expect(result.billingDetails).toEqual({ billedMemoryUsedInMB: 64, billedDurationInMilliseconds: 100 });
     expect(result.stopDate).toBeInstanceOf(Date);
 
@@ -77,6 +78,40 @@ describe('Express workflows', () => {
     const standard = sfn.createStateMachine({ name: 'std', definition: waitFor(1) }).stateMachineArn;
     await expect(sfn.startSyncExecution({ stateMachineArn: standard })).rejects.toMatchObject({ name: 'StateMachineTypeNotSupported' });
     expect(sfn.listExecutions(standard).executions).toEqual([]); // nothing started
+  });
+
+  it('billingDetails follow AWS Step Functions Pricing > Express Workflows: 50 MB + definition + data size x Map/Parallel steps, in 64 MB chunks; duration up to the next 100 ms', async () => {
+    const sfn = engine();
+    // A 1 MB string in the input, carried into every iteration; a 1 s Wait after the Map.
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemSelector: { 'blob.$': '$.blob' },
+          ItemProcessor: { StartAt: 'Keep', States: { Keep: { Type: 'Pass', Result: 'ok', End: true } } },
+          MaxConcurrency: 1,
+          Next: 'Pause',
+        },
+        Pause: { Type: 'Wait', Seconds: 1, End: true },
+      },
+    };
+    const machine = sfn.createStateMachine({ name: 'billing', type: 'EXPRESS', definition }).stateMachineArn;
+    const input = (items: number) => JSON.stringify({ blob: 'x'.repeat(1_000_000), items: Array.from({ length: items }, (_, i) => i) });
+
+    // 20 iterations x >1 MB of data (the execution input): 50 MB + 20+ MB = over 64 MB, billed 128 MB.
+    const heavy = await sfn.startSyncExecution({ stateMachineArn: machine, input: input(20) });
+    expect(heavy.status).toBe('SUCCEEDED');
+    expect(heavy.billingDetails.billedMemoryUsedInMB).toBe(128);
+    // The 1 s Wait on the virtual clock: 1000 ms, plus the ms of real work, rounded up to 100 ms.
+    expect(heavy.billingDetails.billedDurationInMilliseconds % 100).toBe(0);
+    expect(heavy.billingDetails.billedDurationInMilliseconds).toBeGreaterThanOrEqual(1000);
+    expect(heavy.billingDetails.billedDurationInMilliseconds).toBe(Math.ceil((heavy.stopDate!.getTime() - heavy.startDate.getTime()) / 100) * 100);
+
+    // Negative control: the same data over 10 iterations stays within 64 MB (50 + 10+ MB).
+    const light = await sfn.startSyncExecution({ stateMachineArn: machine, input: input(10) });
+    expect(light.billingDetails.billedMemoryUsedInMB).toBe(64);
   });
 
   it('are not served by DescribeExecution, GetExecutionHistory (InvalidArn for an express: ARN) or ListExecutions (StateMachineTypeNotSupported)', async () => {

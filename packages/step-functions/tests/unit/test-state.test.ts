@@ -198,6 +198,76 @@ describe('TestState', () => {
     expect(await engine.testState({ definition: callback, mock: { result: '{"done":true}' } })).toEqual({ output: '{"done":true}', status: 'SUCCEEDED' });
   });
 
+  it('accepts a mock for Task, Map and Parallel only, with the messages AWS records (snapshot test_state_mock_validation.snapshot.json)', async () => {
+    const { engine, calls } = engineWithLambda();
+    const mock = { result: '{"mock":"the unmockable"}' };
+    // test_state_type_does_not_accept_mock[mock_result-PassState|FailState|SucceedState].
+    for (const type of ['Pass', 'Succeed', 'Fail'] as const) {
+      const definition = type === 'Fail' ? { Type: type, Error: 'E' } : type === 'Pass' ? { Type: type, End: true } : { Type: type };
+      await expect(engine.testState({ definition, mock })).rejects.toMatchObject({ name: 'ValidationException', message: `State type '${type}' is not supported when a mock is specified` });
+    }
+    // Not recorded for Choice and Wait; they call nothing a mock could replace, so they are refused alike.
+    await expect(engine.testState({ definition: { Type: 'Wait', Seconds: 1, End: true }, mock })).rejects.toMatchObject({ message: "State type 'Wait' is not supported when a mock is specified" });
+    // test_state_type_requires_mock[MapState|ParallelState]: InvalidDefinition without a mock.
+    const map = { Type: 'Map', ItemsPath: '$.Values', ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, End: true };
+    const parallel = { Type: 'Parallel', Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }], End: true };
+    const unsupported = 'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]';
+    await expect(engine.testState({ definition: map, input: '{"Values":[1]}' })).rejects.toMatchObject({ name: 'InvalidDefinition', message: unsupported });
+    await expect(engine.testState({ definition: parallel })).rejects.toMatchObject({ name: 'InvalidDefinition', message: unsupported });
+    // test_mock_result_is_not_array_on_map_state_without_result_writer, test_mock_result_is_not_array_on_parallel_state,
+    // test_mock_result_array_size_mismatch_on_parallel_state, test_both_mock_result_and_mock_error_output_are_set,
+    // test_reveal_secrets_is_true_and_mock_result_is_set.
+    await expect(engine.testState({ definition: map, mock: { result: '{}' } })).rejects.toMatchObject({ name: 'ValidationException', message: 'Mocked result must be an array.' });
+    await expect(engine.testState({ definition: parallel, mock: { result: '{}' } })).rejects.toMatchObject({ message: 'Mocked result must be an array.' });
+    await expect(engine.testState({ definition: parallel, mock: { result: '[1]' } })).rejects.toMatchObject({
+      message: 'Mocked result must contain the same number of items as number of Parallel branches.',
+    });
+    const task = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'fn' }, End: true };
+    await expect(engine.testState({ definition: task, mock: { result: '{}', errorOutput: { error: 'E' } } })).rejects.toMatchObject({
+      message: 'A test mock should have only one of the following fields: [result, errorOutput].',
+    });
+    await expect(engine.testState({ definition: task, mock: { result: '{}' }, revealSecrets: true })).rejects.toMatchObject({
+      message: 'TestState does not support RevealSecrets when a mock is specified.',
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it('a mocked Map or Parallel result goes through the state\'s own ResultSelector/ResultPath/OutputPath; a mocked error goes to its Catch (snapshot test_map_state_failure_count[INFO-BASE_MAP_STATE])', async () => {
+    const { engine, calls } = engineWithLambda();
+    // BASE_MAP_STATE's ResultSelector ({input, context, result}) applied to the mocked array [1, 1, 1].
+    const map = {
+      Type: 'Map',
+      ItemsPath: '$.Values',
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'HandleItem',
+        States: { HandleItem: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'fn', 'Payload.$': '$' }, End: true } },
+      },
+      ResultSelector: { 'input.$': '$$.Execution.Input', 'result.$': '$' },
+      ResultPath: '$.mapped',
+      Catch: [{ ErrorEquals: ['MockException'], Next: 'Handled' }],
+      Next: 'After',
+    };
+    const input = { Values: ['first', 'second', 'third'] };
+    const mapped = await engine.testState({ definition: map, input: JSON.stringify(input), mock: { result: '[1,1,1]' } });
+    expect(mapped).toMatchObject({ status: 'SUCCEEDED', nextState: 'After' });
+    expect(json(mapped.output)).toEqual({ ...input, mapped: { input, result: [1, 1, 1] } });
+
+    const parallel = {
+      Type: 'Parallel',
+      Branches: [{ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }, { StartAt: 'B', States: { B: { Type: 'Pass', End: true } } }],
+      OutputPath: '$[1]',
+      End: true,
+    };
+    expect(await engine.testState({ definition: parallel, mock: { result: '[{"a":1},{"b":2}]' } })).toEqual({ output: '{"b":2}', status: 'SUCCEEDED' });
+
+    // A mocked error is the state's failure: caught here by its catcher.
+    const caught = await engine.testState({ definition: map, input: JSON.stringify(input), mock: { errorOutput: { error: 'MockException', cause: 'Mock the cause' } } });
+    expect(caught).toMatchObject({ status: 'CAUGHT_ERROR', error: 'MockException', cause: 'Mock the cause', nextState: 'Handled' });
+    // The mock stands for the iterations: the item processor's Lambda task never ran.
+    expect(calls).toEqual([]);
+  });
+
   it('ends a state that runs past five minutes with States.Timeout ("The TestState API can run for up to five minutes")', async () => {
     const { engine } = engineWithLambda();
     const start = engine.clock.now();
