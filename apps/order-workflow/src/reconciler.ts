@@ -9,7 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { retryUntilDone, tableRetention } from '@order-flow/construct-kit';
-import { FailureReason, OrderStatus } from '@order-flow/contracts';
+import { ErrorName, FailureReason, OrderStatus } from '@order-flow/contracts';
 import type { InventoryStep } from '@order-flow/inventory';
 import type { OrderStatusStep } from '@order-flow/order-status';
 import type { PaymentStep } from '@order-flow/payment';
@@ -66,7 +66,7 @@ const LOADED = '$.loaded.Item';
  *   idempotency (a name is unique per state machine for 90 days) makes a second trigger for the
  *   same order a no-op (`ExecutionAlreadyExists`), whichever comes first.
  * - **The settlement state machine** reads the order (consistent read); only a PENDING order is
- *   settled: refund or void the payment (a later charge is refused), release the stock, mark the
+ *   settled (an order its execution never recorded is first recorded from the execution's input): refund or void the payment (a later charge is refused), release the stock, mark the
  *   order FAILED with the reason (TIMED_OUT, ABORTED, WORKFLOW_FAILED or STALLED) and the error
  *   in its history, publish one `OrderFailed`. Each step is the step package's own idempotent
  *   compensation task with its retries.
@@ -77,7 +77,10 @@ const LOADED = '$.loaded.Item';
  *   redrives the settlement.
  */
 export class OrderReconciler extends Construct {
-  /** Settles one order: `{ orderId, reason, error? }` in, `{ orderId, settled }` out. */
+  /**
+   * Settles one order: `{ orderId, currency, reason, error, order? }` in (`order`: the execution's
+   * input, to record an order its execution never did), `{ orderId, settled, rounds }` out.
+   */
   public readonly settlement: sfn.StateMachine;
   /** Turns a status-change event or a sweep into settlement executions. */
   public readonly reconciliation: sfn.StateMachine;
@@ -108,7 +111,14 @@ export class OrderReconciler extends Construct {
 
     // Executions that ended without settling their order. The workflow's own failures end in a
     // Fail state named after their FailureReason, after marking the order: those are left out.
-    const workflowReasons = Object.values(FailureReason).filter((reason) => !(OrderReconciler.REASONS as readonly string[]).includes(reason));
+    // CreateOrder's refusals are left out too: an invalid order was never accepted, and an
+    // OrderConflict means the orderId belongs to another order, which must not be touched.
+    const workflowReasons = [
+      ...Object.values(FailureReason).filter((reason) => !(OrderReconciler.REASONS as readonly string[]).includes(reason)),
+      ErrorName.InvalidOrder,
+      ErrorName.OrderConflict,
+      ErrorName.InvalidInput,
+    ];
     const onEnded = new events.Rule(this, 'OnWorkflowEnded', {
       description: 'Settles the order of a workflow execution that timed out, was aborted or failed unsettled',
       eventPattern: {
@@ -161,6 +171,9 @@ export class OrderReconciler extends Construct {
       resultPath: '$.loaded',
     });
     load.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 8, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
+    // An order its execution never managed to record (CreateOrder failed: DynamoDB down, say) is
+    // recorded from the execution's input, then failed like any other: no accepted order vanishes.
+    const recordOrder = props.orderStatus.createTask('SettleRecordOrder', { orderPath: '$.order', resultPath: '$.recorded' });
 
     const notPending = new sfn.Pass(this, 'NotPending', {
       comment: 'No order, or it is already CONFIRMED or FAILED: nothing to settle',
@@ -202,7 +215,7 @@ export class OrderReconciler extends Construct {
             'reason.$': '$.reason',
             // A PENDING order has no priced total on its record (the reservation had it).
             total: 0,
-            'currency.$': `${LOADED}.currency.S`,
+            'currency.$': '$.currency',
             'timestamp.$': '$.failure.updatedAt',
           }),
         },
@@ -220,14 +233,16 @@ export class OrderReconciler extends Construct {
     const another = new sfn.Choice(this, 'AnotherRound')
       .when(sfn.Condition.numberLessThan('$.round', SETTLEMENT_ROUNDS), new sfn.Wait(this, 'WaitBeforeNextRound', { time: sfn.WaitTime.duration(SETTLEMENT_ROUND_WAIT) }).next(nextRound))
       .otherwise(unsettled);
-    for (const task of [refund, release, mark, publish]) task.addCatch(another, { errors: ['States.ALL'], resultPath: '$.settlementError' });
+    for (const task of [load, recordOrder, refund, release, mark, publish]) task.addCatch(another, { errors: ['States.ALL'], resultPath: '$.settlementError' });
 
     const settled = new sfn.Pass(this, 'Settled', { parameters: { 'orderId.$': '$.orderId', settled: true, 'rounds.$': '$.round' } });
-    const attempt = refund.next(release).next(mark).next(publish).next(settled);
-    nextRound.next(countRound).next(refund);
-    const definition = load.next(
+    const compensate = refund.next(release).next(mark).next(publish).next(settled);
+    // Every round starts by reading the order again: one that became terminal meanwhile stops it.
+    nextRound.next(countRound).next(load);
+    const definition = firstRound.next(load).next(
       new sfn.Choice(this, 'IsPending')
-        .when(sfn.Condition.and(sfn.Condition.isPresent(`${LOADED}.status.S`), sfn.Condition.stringEquals(`${LOADED}.status.S`, OrderStatus.PENDING)), firstRound.next(attempt))
+        .when(sfn.Condition.and(sfn.Condition.isPresent(`${LOADED}.status.S`), sfn.Condition.stringEquals(`${LOADED}.status.S`, OrderStatus.PENDING)), compensate)
+        .when(sfn.Condition.and(sfn.Condition.isNotPresent(LOADED), sfn.Condition.isPresent('$.order')), recordOrder.next(refund))
         .otherwise(notPending),
     );
 
@@ -261,8 +276,8 @@ export class OrderReconciler extends Construct {
           Type: 'Pass',
           Assign: { startKey: null, started: 0 },
           Output:
-            "{% ( $d := $states.input.detail; $id := ($d.input != '' ? $parse($d.input) : {}).orderId;" +
-            " { 'orders': $type($id) = 'string' ? [{ 'orderId': $id," +
+            "{% ( $d := $states.input.detail; $o := $d.input != '' ? $parse($d.input) : {}; $id := $o.orderId;" +
+            " { 'orders': $type($id) = 'string' ? [{ 'orderId': $id, 'currency': $o.currency, 'order': $o," +
             " 'reason': $d.status = 'TIMED_OUT' ? 'TIMED_OUT' : $d.status = 'ABORTED' ? 'ABORTED' : 'WORKFLOW_FAILED'," +
             " 'error': { 'Error': $d.error ? $d.error : $d.status, 'Cause': 'Execution ' & $d.executionArn & ' ended ' & $d.status & ($d.cause ? ': ' & $d.cause : '') } }] : [] } ) %}",
           Next: 'SettleEach',
@@ -281,13 +296,13 @@ export class OrderReconciler extends Construct {
           Type: 'Task',
           Resource: 'arn:aws:states:::aws-sdk:dynamodb:scan',
           Arguments:
-            "{% $merge([{ 'TableName': '" + orders + "', 'ConsistentRead': true, 'ProjectionExpression': 'orderId'," +
+            "{% $merge([{ 'TableName': '" + orders + "', 'ConsistentRead': true, 'ProjectionExpression': 'orderId, currency'," +
             " 'FilterExpression': '#status = :pending AND createdAt < :cutoff', 'ExpressionAttributeNames': { '#status': 'status' }," +
             " 'ExpressionAttributeValues': { ':pending': { 'S': 'PENDING' }, ':cutoff': { 'S': $cutoff } } }," +
             " $startKey ? { 'ExclusiveStartKey': $startKey } : {}]) %}",
           Assign: { startKey: '{% $exists($states.result.LastEvaluatedKey) ? $states.result.LastEvaluatedKey : null %}' },
           Output:
-            "{% { 'orders': [$states.result.Items.{ 'orderId': orderId.S, 'reason': 'STALLED'," +
+            "{% { 'orders': [$states.result.Items.{ 'orderId': orderId.S, 'currency': currency.S, 'reason': 'STALLED'," +
             " 'error': { 'Error': 'STALLED', 'Cause': 'PENDING past the workflow timeout with no end of its execution seen' } }] } %}",
           Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 6, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }],
           Next: 'SettleEach',

@@ -2,3 +2,8 @@
 export const PAYMENT_TABLE_NAME_ENV = 'PAYMENT_TABLE_NAME';
 /** Env var naming the gateway implementation; only `simulated` is built in. */
 export const PAYMENT_GATEWAY_ENV = 'PAYMENT_GATEWAY';
+/**
+ * Env var holding the simulated gateway's outage windows: comma-separated ISO 8601 time intervals
+ * `<start>/<end>` (e.g. `2030-01-01T00:10:00Z/2030-01-01T00:40:00Z`). Unset: never down.
+ */
+export const SIMULATED_GATEWAY_OUTAGES_ENV = 'SIMULATED_GATEWAY_OUTAGES';

@@ -8,12 +8,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PaymentInputSchema, parseOrThrow, type ChargeResult, type RefundResult } from '@order-flow/contracts';
 import { DynamoDbPaymentStore } from './adapters/dynamodb-payment-store.js';
+import { parseOutageWindows, type OutageWindow } from './adapters/outage-windows.js';
 import { SimulatedGateway } from './adapters/simulated-gateway.js';
 import { PaymentService } from './domain/payment-service.js';
-import { PAYMENT_GATEWAY_ENV as GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV as TABLE_NAME_ENV } from './env.js';
+import {
+  PAYMENT_GATEWAY_ENV as GATEWAY_ENV,
+  PAYMENT_TABLE_NAME_ENV as TABLE_NAME_ENV,
+  SIMULATED_GATEWAY_OUTAGES_ENV as OUTAGES_ENV,
+} from './env.js';
 import type { Clock, PaymentGateway } from './ports.js';
 import { systemClock } from './ports.js';
-
 
 /** The part of the Lambda context the handler uses (the `aws-lambda` types are not a dependency). */
 export interface LambdaContext {
@@ -39,6 +43,11 @@ export interface HandlerDeps {
   readonly logger?: Logger;
   /** @default the system clock */
   readonly clock?: Clock;
+  /**
+   * Outage windows of the default SimulatedGateway (ignored with `gateway`).
+   * @default none (the Lambda entry point reads `SIMULATED_GATEWAY_OUTAGES`)
+   */
+  readonly gatewayOutages?: readonly OutageWindow[];
 }
 
 /** The handler's result for each action. */
@@ -51,6 +60,9 @@ const defaultClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
 const defaultLogger = new Logger({ serviceName: 'payment' });
 const configuredTableName = process.env[TABLE_NAME_ENV];
 const configuredGateway = process.env[GATEWAY_ENV] ?? 'simulated';
+// Parsed once per cold start. A malformed value fails Init with an error naming the variable and
+// the rule, rather than running a gateway that never goes down as the test or demo asked.
+const configuredOutages = parseOutageWindows(process.env[OUTAGES_ENV]);
 
 /**
  * Builds the handler from its dependencies; tests pass a client pointed at DynamoDB Local.
@@ -64,7 +76,7 @@ export function createHandler(deps: HandlerDeps) {
     // Checked at first use, not import, so importing this module (e.g. in tests) never throws.
     if (!deps.tableName) throw new Error(`${TABLE_NAME_ENV} is not set: the payment step has no table to use`);
     const clock = deps.clock ?? systemClock;
-    const gateway = deps.gateway ?? new SimulatedGateway(deps.client, deps.tableName, clock);
+    const gateway = deps.gateway ?? new SimulatedGateway(deps.client, deps.tableName, clock, undefined, deps.gatewayOutages);
     service = new PaymentService(new DynamoDbPaymentStore(deps.client, deps.tableName), gateway, clock);
     return service;
   };
@@ -105,10 +117,11 @@ function assertKnownGateway(name: string): void {
   if (name !== 'simulated') throw new Error(`${GATEWAY_ENV}=${name} is not supported: only 'simulated' is built in`);
 }
 
-const defaultHandler = createHandler({ client: defaultClient, tableName: configuredTableName });
+const defaultHandler = createHandler({ client: defaultClient, tableName: configuredTableName, gatewayOutages: configuredOutages });
 
 /** The Lambda entry point (`index.handler` in the bundle). */
 export const handler = async (event: unknown, context?: LambdaContext): Promise<PaymentResult> => {
   assertKnownGateway(configuredGateway);
   return defaultHandler(event, context);
 };
+

@@ -148,6 +148,47 @@ describe('reconciler: every order a workflow left PENDING is settled once', () =
     expect(settlementsOf(o.orderId!)).toEqual([expect.objectContaining({ settled: true, reason: 'TIMED_OUT' })]);
   });
 
+  it('an execution whose CreateOrder never recorded the order (failure injected at the task: the real table cannot be made to fail alone) ends with the order recorded FAILED(WORKFLOW_FAILED), once', async () => {
+    const sku = await freshSku(2);
+    const o = order('tok_visa', sku);
+    const result = await stack.submit(o, {
+      name: o.orderId!,
+      taskOverrides: {
+        CreateOrder: () => {
+          throw Object.assign(new Error('injected: orders table unavailable'), { name: 'ProvisionedThroughputExceededException' });
+        },
+      },
+    });
+    expect(result.status).toBe('FAILED');
+    expect(await stack.order(o.orderId!)).toBeUndefined();
+
+    await until(async () => (await stack.order(o.orderId!))?.status === 'FAILED', 'the settlement');
+    await stack.settlementsDone();
+    const record = await stack.order(o.orderId!);
+    expect(record).toMatchObject({ status: 'FAILED', reason: 'WORKFLOW_FAILED', items: o.items, customerId: o.customerId });
+    expect(record!.history.at(-1)).toMatchObject({ status: 'FAILED', causedBy: 'Reconciler' });
+    expect(await stack.stock(sku)).toBe(2);
+    expect((await stack.payment(o.orderId!))?.status).toBe('VOIDED');
+    expect(failedEvents(o.orderId!)).toHaveLength(1);
+    expect(settlementsOf(o.orderId!)).toEqual([expect.objectContaining({ settled: true, reason: 'WORKFLOW_FAILED' })]);
+  });
+
+  it('negative control: an invalid order (refused by CreateOrder) and an OrderConflict (the id belongs to another order) trigger nothing and write nothing', async () => {
+    const sku = await freshSku(2);
+    const invalid = { ...order('tok_visa', sku), items: [] };
+    const bad = await stack.submit(invalid, { name: invalid.orderId! });
+    expect(bad.error).toBe('InvalidOrder');
+    const first = order('tok_visa', sku);
+    expect((await stack.submit(first, { name: first.orderId! })).status).toBe('SUCCEEDED');
+    const conflict = await stack.submit({ ...first, items: [{ sku, quantity: 2 }] }, { name: `${first.orderId!}-other` });
+    expect(conflict.error).toBe('OrderConflict');
+    await stack.runtime.clock.sleep(MINUTE);
+    expect(settlementsOf(invalid.orderId!)).toEqual([]);
+    expect(settlementsOf(first.orderId!)).toEqual([]);
+    expect(await stack.order(invalid.orderId!)).toBeUndefined();
+    expect(await stack.order(first.orderId!)).toMatchObject({ status: 'CONFIRMED' });
+  });
+
   it('negative control: an execution that failed with its own FailureReason (out of stock) does not trigger the reconciler', async () => {
     const sku = await freshSku(0);
     const o = order('tok_visa', sku);

@@ -19,6 +19,7 @@ import type {
 } from '../ports.js';
 import { noDelay, systemClock } from '../ports.js';
 import { isConditionFailure } from './dynamodb-payment-store.js';
+import { formatOutageWindow, outageAt, type OutageWindow } from './outage-windows.js';
 
 /** Partition key of the simulated gateway's entry for an idempotency key (its state machine). */
 export const gatewayKey = (idempotencyKey: string): string => `GATEWAY#${idempotencyKey}`;
@@ -91,17 +92,26 @@ interface LedgerEntry {
  * `card_declined`; `tok_chargeDeclinedInsufficientFunds` declines `insufficient_funds`;
  * `tok_gatewayFlaky` fails transiently on the first two attempts per key, then approves;
  * `tok_gatewayDown` always fails transiently; any other token declines `invalid_token`.
+ *
+ * Outages: during one of its `outages` (read on `clock`), every call (charge, refund, lookup,
+ * void) throws `PaymentGatewayUnavailable` before reading or writing anything, whatever the token.
  */
 export class SimulatedGateway implements PaymentGateway {
-  /** @param delay awaited before each DynamoDB call (tests inject latency; none by default) */
+  /**
+   * @param delay awaited before each DynamoDB call (tests inject latency; none by default)
+   * @param outages windows during which the gateway is unreachable (none by default; see
+   *   `SIMULATED_GATEWAY_OUTAGES`)
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: Clock = systemClock,
     private readonly delay: Delay = noDelay,
+    private readonly outages: readonly OutageWindow[] = [],
   ) {}
 
   async charge(request: GatewayChargeRequest): Promise<{ chargeId: string }> {
+    this.assertReachable('charge');
     const settled = await this.read(request.idempotencyKey);
     if (settled) {
       if (settled.status === 'voided') throw new PaymentVoided(request.idempotencyKey, 'the gateway voided the key');
@@ -133,6 +143,7 @@ export class SimulatedGateway implements PaymentGateway {
   }
 
   async refund(request: GatewayRefundRequest): Promise<{ refundId: string }> {
+    this.assertReachable('refund');
     const key = request.idempotencyKey;
     for (let attempt = 1; ; attempt++) {
       const entry = await this.read(key);
@@ -161,12 +172,14 @@ export class SimulatedGateway implements PaymentGateway {
   }
 
   async lookup(idempotencyKey: string): Promise<GatewayCharge | undefined> {
+    this.assertReachable('lookup');
     const entry = await this.read(idempotencyKey);
     if (!entry || entry.status === 'pending' || entry.status === 'voided') return undefined;
     return asCharge({ ...entry, status: entry.status });
   }
 
   async void(idempotencyKey: string): Promise<GatewayVoidResult> {
+    this.assertReachable('void');
     const now = this.now();
     try {
       // Creates the entry when the key was never charged, so a later charge finds it voided.
@@ -382,6 +395,13 @@ export class SimulatedGateway implements PaymentGateway {
 
   private now(): string {
     return this.clock.now().toISOString();
+  }
+
+  /** Throws during an outage, before the call touches anything: a real outage refuses the request itself. */
+  private assertReachable(call: 'charge' | 'refund' | 'lookup' | 'void'): void {
+    if (this.outages.length === 0) return;
+    const outage = outageAt(this.outages, this.clock.now());
+    if (outage) throw new PaymentGatewayUnavailable(`Simulated gateway is unavailable (outage ${formatOutageWindow(outage)}): ${call} refused`);
   }
 }
 

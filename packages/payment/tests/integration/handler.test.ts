@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ErrorName } from '@order-flow/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseOutageWindows } from '../../src/adapters/outage-windows.js';
+import { gatewayKey } from '../../src/adapters/simulated-gateway.js';
 import { createHandler } from '../../src/handler.js';
 import { createTestTable, type TestTable } from '../support/dynamodb.js';
 
@@ -89,6 +91,26 @@ describe('payment handler (createHandler) on DynamoDB Local', () => {
     expect(output).toContain('"tokenPrefix":"tok_ma…"');
     expect(output).not.toContain('tok_mastercard');
     expect(output).not.toMatch(/4242/);
+  });
+
+  it('passes its outage windows to the simulated gateway: a charge during one is transient and leaves the record PENDING', async () => {
+    const id = orderId();
+    const time = { now: new Date('2030-01-01T00:20:00Z') };
+    const during = createHandler({
+      client: table.client,
+      tableName: table.tableName,
+      logger: new Logger({ logLevel: 'SILENT' }),
+      clock: { now: () => time.now },
+      gatewayOutages: parseOutageWindows('2030-01-01T00:10:00Z/2030-01-01T00:40:00Z'),
+    });
+
+    await expect(during({ ...fixture('charge'), orderId: id })).rejects.toMatchObject({ name: ErrorName.PaymentGatewayUnavailable });
+    expect(await table.item(`PAYMENT#${id}`)).toMatchObject({ status: 'PENDING' });
+    expect(await table.item(gatewayKey(id))).toBeUndefined();
+
+    // The retry after the outage charges once.
+    time.now = new Date('2030-01-01T00:40:00Z');
+    await expect(during({ ...fixture('charge'), orderId: id })).resolves.toMatchObject({ status: 'CAPTURED' });
   });
 
   it('fails clearly when no table is configured', async () => {

@@ -1,5 +1,6 @@
 import { ErrorName } from '@order-flow/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseOutageWindows } from '../../src/adapters/outage-windows.js';
 import { SimulatedGateway, gatewayKey } from '../../src/adapters/simulated-gateway.js';
 import type { Delay } from '../../src/ports.js';
 import { createTestTable, type TestTable } from '../support/dynamodb.js';
@@ -218,6 +219,45 @@ describe('SimulatedGateway (DynamoDB Local ledger)', () => {
           expect(captures).toHaveLength(1);
         }
       }
+    });
+  });
+
+  describe('outage windows', () => {
+    const outages = parseOutageWindows('2030-01-01T00:10:00Z/2030-01-01T00:40:00Z');
+    /** A gateway reading its time from `time.now`, so a test moves it across the window. */
+    const gatewayAt = (time: { now: Date }) => new SimulatedGateway(table.client, table.tableName, { now: () => time.now }, undefined, outages);
+
+    it('refuses every call during a window, before touching the ledger, whatever the token', async () => {
+      const time = { now: new Date('2030-01-01T00:05:00Z') };
+      const gateway = gatewayAt(time);
+      const charged = request('tok_visa');
+      const { chargeId } = await gateway.charge(charged);
+      const untouched = request('tok_visa');
+      const before = await table.scan();
+
+      for (const moment of ['2030-01-01T00:10:00.000Z', '2030-01-01T00:39:59.999Z']) {
+        time.now = new Date(moment);
+        const unavailable = { name: ErrorName.PaymentGatewayUnavailable, message: expect.stringContaining('outage 2030-01-01T00:10:00.000Z/2030-01-01T00:40:00.000Z') };
+        await expect(gateway.charge(untouched)).rejects.toMatchObject(unavailable);
+        await expect(gateway.charge(request('tok_chargeDeclined'))).rejects.toMatchObject(unavailable);
+        await expect(gateway.refund({ idempotencyKey: charged.idempotencyKey, chargeId, amount: 1500 })).rejects.toMatchObject(unavailable);
+        await expect(gateway.void(untouched.idempotencyKey)).rejects.toMatchObject(unavailable);
+        await expect(gateway.lookup(charged.idempotencyKey)).rejects.toMatchObject(unavailable);
+      }
+      expect(await table.scan()).toEqual(before);
+    });
+
+    it('answers as usual before the window and from its end on', async () => {
+      const time = { now: new Date('2030-01-01T00:09:59.999Z') };
+      const gateway = gatewayAt(time);
+      const req = request('tok_visa');
+      const { chargeId } = await gateway.charge(req);
+
+      time.now = new Date('2030-01-01T00:40:00.000Z');
+      await expect(gateway.charge(req)).resolves.toEqual({ chargeId });
+      await expect(gateway.refund({ idempotencyKey: req.idempotencyKey, chargeId, amount: 1500 })).resolves.toMatchObject({ refundId: expect.any(String) });
+      await expect(gateway.lookup(req.idempotencyKey)).resolves.toMatchObject({ status: 'refunded' });
+      await expect(gateway.void(key())).resolves.toMatchObject({ status: 'voided' });
     });
   });
 
