@@ -20,6 +20,7 @@ function stackWith(props: Partial<OrderApiProps> = {}) {
 
 const tableLogicalId = (template: Template) => Object.keys(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!;
 const machineLogicalId = (template: Template) => Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0]!;
+const logGroupLogicalId = (template: Template) => Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) => id.includes('FunctionLogGroup'))!;
 
 // Synthesizing loads aws-cdk-lib and hashes the bundle: do it once for the default-props tests.
 let defaults: Template;
@@ -101,16 +102,20 @@ describe('OrderApi', () => {
     });
   });
 
-  it('grants the function only GetItem/PutItem on the orders table and StartExecution on the state machine', () => {
+  it('grants the function only its own log group, GetItem/PutItem on the orders table and StartExecution on the state machine', () => {
     const template = defaults;
 
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
       JSON.stringify(policy.Properties.Roles).includes('OrderApiFunction'),
     );
     expect(policies).toHaveLength(1);
+    const role = Object.values(template.findResources('AWS::IAM::Role')).find((r) => JSON.stringify(r).includes('lambda.amazonaws.com'))!;
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([
       // Active tracing; X-Ray has no resource-level permissions.
       { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+      // Its own log group only: no AWSLambdaBasicExecutionRole (every log group of the account).
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupLogicalId(template), 'Arn'] } },
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
