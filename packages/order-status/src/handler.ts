@@ -11,6 +11,7 @@ import { DynamoDbOrderStore } from './adapters/dynamodb-order-store.js';
 import { ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
 import type { OrderIdSource } from './domain/order-id.js';
 import { OrderService } from './order-service.js';
+import { primeOrderStatusFunction } from './priming.js';
 
 
 /**
@@ -159,3 +160,9 @@ function takeOrderIdSource(event: unknown): { event: unknown; orderIdSource?: Or
   if (issues.length > 0) throw new ValidationError(ErrorName.InvalidInput, issues);
   return { event: rest, orderIdSource: source as unknown as OrderIdSource };
 }
+
+// Last in the module: the dry run needs every declaration above initialized. Lambda's Init
+// phase runs this top level once per execution environment, before its first invocation: a dry-run create here (nothing is
+// sent) does the SDK's and this code's one-time work, which the first invocation would
+// otherwise do on the function's own share of CPU.
+if (ordersTable) await primeOrderStatusFunction(createHandler, documentClient, ordersTable);

@@ -17,6 +17,7 @@ import {
   SIMULATED_GATEWAY_OUTAGES_ENV as OUTAGES_ENV,
 } from './env.js';
 import type { Clock, PaymentGateway } from './ports.js';
+import { primePaymentFunction } from './priming.js';
 import { systemClock } from './ports.js';
 
 /** The part of the Lambda context the handler uses (the `aws-lambda` types are not a dependency). */
@@ -125,3 +126,8 @@ export const handler = async (event: unknown, context?: LambdaContext): Promise<
   return defaultHandler(event, context);
 };
 
+// Last in the module: the dry run needs every declaration above initialized. Lambda's Init
+// phase runs this top level once per execution environment, before its first invocation: a dry-run charge here (nothing is
+// sent) does the SDK's and this code's one-time work, which the first invocation would
+// otherwise do on the function's own share of CPU.
+if (configuredTableName) await primePaymentFunction(createHandler, defaultClient, configuredTableName);
