@@ -1,14 +1,20 @@
 /**
  * Cold start per handler: bundle bytes (minified, gzipped) and the time from spawning a fresh
- * Node process to the end of its first invocation against DynamoDB Local, next to the same
- * handler loaded unbundled from node_modules and a hello-world bundle (the floor).
+ * Node process to the end of its first invocation against DynamoDB Local, split into bootstrap,
+ * import, explicit init and first invocation, with a warm invocation after it. Beside: the same
+ * handler with the opt-in warm-up request and loaded unbundled from node_modules, and three
+ * floors: hello-world, and one GetItem (hello-dynamodb) bundled like the handlers and the default
+ * esbuild way.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
+import { FUNCTION_INIT_MEASURE, WARM_UP_ENV, type PrimeOutcome } from '@order-flow/contracts/lambda-init';
 import { round, summarize, type Summary } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -204,28 +210,110 @@ export async function buildHello(): Promise<string> {
   return relative(REPO_ROOT, outfile);
 }
 
-/** One measured spawn. */
+/** Table the hello-dynamodb floor reads (the literal in hello-dynamodb-handler.ts). */
+export const HELLO_TABLE_ENV = 'HELLO_TABLE_NAME';
+
+/** The hello-dynamodb source: one GetItem with the handlers' clients and settings. */
+const HELLO_DYNAMODB_ENTRY = join(here, 'hello-dynamodb-handler.ts');
+
+/**
+ * Builds the hello-dynamodb floor exactly as the handlers are built: by running
+ * tools/scripts/bundle-lambda.ts itself (same esbuild options, same plugins: env-only
+ * credentials, no event-stream serde), in a scratch directory that plays the package.
+ */
+export function buildHelloDynamoDbTrimmed(): string {
+  const packageDir = join(TMP_DIR, 'floors', 'hello-dynamodb');
+  mkdirSync(packageDir, { recursive: true });
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  execFileSync(process.execPath, [tsx, join(REPO_ROOT, 'tools/scripts/bundle-lambda.ts'), HELLO_DYNAMODB_ENTRY, 'lambda'], {
+    cwd: packageDir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return relative(REPO_ROOT, join(packageDir, 'dist', 'lambda', 'index.mjs'));
+}
+
+/**
+ * Builds the same hello-dynamodb source the default way: esbuild's defaults for a Node ESM bundle
+ * (`main` before `module`, so the SDK's CommonJS build; no plugins, so the full default credential
+ * chain and the event-stream serde), minified. The createRequire banner is not an optimization:
+ * an ESM bundle of CommonJS code that requires Node built-ins does not run without it (it is what
+ * the CDK's NodejsFunction documentation prescribes for ESM output).
+ */
+export async function buildHelloDynamoDbPlain(): Promise<string> {
+  const outfile = join(TMP_DIR, 'floors', 'hello-dynamodb-plain', 'index.mjs');
+  await build({
+    entryPoints: [HELLO_DYNAMODB_ENTRY],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return relative(REPO_ROOT, outfile);
+}
+
+/**
+ * One measured spawn, split the way Lambda splits a cold start. Everything but `totalMs` is
+ * measured inside the child, from the moment the runner is ready.
+ */
 export interface Sample {
   /** Spawn to the end of the first invocation, as seen by the parent. */
   readonly totalMs: number;
-  /** Inside the child: process start to module imported. */
+  /**
+   * Spawn to the runner ready to import the handler: process creation and Node's own start
+   * (`totalMs` minus what the child measured after it was ready, so no clock is shared).
+   */
+  readonly bootstrapMs: number;
+  /** Loading the handler module (Lambda Init's code load), explicit module-init work excluded. */
   readonly importMs: number;
-  /** Inside the child: the first invocation. */
-  readonly invokeMs: number;
+  /**
+   * Explicit module-init work the handler reports as `performance.measure` entries named
+   * {@link FUNCTION_INIT_MEASURE} (priming the SDK); 0 for a handler that does none.
+   */
+  readonly initMs: number;
+  /** The first invocation. */
+  readonly firstInvokeMs: number;
+  /** A second invocation in the same process (a warm invocation), with a fresh event. */
+  readonly warmInvokeMs: number;
+  /** What the handler's priming reported (the init measures' detail); empty without priming. */
+  readonly prime: readonly PrimeOutcome[];
   readonly node: string;
 }
 
-/** Spawns a fresh Node process that imports `file` and runs one invocation of `event`. */
-export function coldStartOnce(file: string, event: unknown, env: Record<string, string>): Promise<Sample> {
+/** What the runner writes on fd 3: one line after the first invocation, one after the second. */
+interface RunnerReport {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly result?: unknown;
+  readonly node?: string;
+  /** performance.now() when the runner was ready to import the handler. */
+  readonly ready?: number;
+  readonly imported?: number;
+  readonly initMs?: number;
+  readonly prime?: PrimeOutcome[];
+  readonly invoked?: number;
+  /** Second line: the warm invocation's duration. */
+  readonly warmMs?: number;
+}
+
+/**
+ * Spawns a fresh Node process that imports `file`, runs one invocation of `first` (timed from
+ * spawn) and then one of `warm` in the same process.
+ */
+export function coldStartOnce(file: string, first: unknown, warm: unknown, env: Record<string, string>): Promise<Sample> {
   const runner = join(here, 'cold-start-runner.mjs');
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [runner, resolve(REPO_ROOT, file), JSON.stringify(event)], {
+    const child = spawn(process.execPath, [runner, resolve(REPO_ROOT, file), JSON.stringify([first, warm]), FUNCTION_INIT_MEASURE], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       env,
     });
     let stderr = '';
     let out = '';
+    let firstLine: (RunnerReport & { arrived: number }) | undefined;
     let done: Sample | undefined;
     let failure: string | undefined;
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -233,12 +321,33 @@ export function coldStartOnce(file: string, event: unknown, env: Record<string, 
     });
     const report = child.stdio[3] as NodeJS.ReadableStream;
     report.on('data', (chunk: Buffer) => {
-      const ended = performance.now();
+      const arrived = performance.now();
       out += chunk.toString();
-      if (!out.includes('\n') || done || failure) return;
-      const body = JSON.parse(out.split('\n')[0]!) as { ok: boolean; imported: number; invoked: number; node: string; error?: string; result?: unknown };
-      if (!body.ok) failure = body.error ?? JSON.stringify(body.result);
-      else done = { totalMs: ended - started, importMs: body.imported, invokeMs: body.invoked - body.imported, node: body.node };
+      const lines = out.split('\n');
+      if (!firstLine && lines.length > 1) {
+        const body = JSON.parse(lines[0]!) as RunnerReport;
+        if (!body.ok) failure = body.error ?? JSON.stringify(body.result);
+        else firstLine = { ...body, arrived };
+      }
+      if (firstLine && !done && !failure && lines.length > 2) {
+        const body = JSON.parse(lines[1]!) as RunnerReport;
+        if (!body.ok) {
+          failure = `warm invocation: ${body.error ?? JSON.stringify(body.result)}`;
+          return;
+        }
+        const { ready, imported, initMs, invoked } = firstLine as Required<RunnerReport>;
+        const totalMs = firstLine.arrived - started;
+        done = {
+          totalMs,
+          bootstrapMs: Math.max(0, totalMs - (invoked - ready)),
+          importMs: imported - ready - initMs,
+          initMs,
+          firstInvokeMs: invoked - imported,
+          warmInvokeMs: body.warmMs!,
+          prime: firstLine.prime ?? [],
+          node: firstLine.node!,
+        };
+      }
     });
     child.on('error', reject);
     child.on('close', () => {
@@ -248,16 +357,58 @@ export function coldStartOnce(file: string, event: unknown, env: Record<string, 
   });
 }
 
-/** Result of one variant (bundled handler, unbundled handler or the floor). */
+/** Which build of what a variant runs. */
+export type VariantKind =
+  /** A bundle that does nothing: Node's own start. */
+  | 'hello-world'
+  /** One GetItem, bundled exactly like the handlers (the floor the handlers are held to). */
+  | 'hello-dynamodb'
+  /** The same GetItem bundled with esbuild's defaults (what the trimming buys). */
+  | 'hello-dynamodb-plain'
+  /** A handler's shipped bundle, as deployed. */
+  | 'bundled'
+  /** The shipped bundle with the opt-in warm-up request in Init ({@link WARM_UP_ENV}). */
+  | 'bundled+warm-up'
+  /** The handler with node_modules left external (the SDK loaded file by file). */
+  | 'unbundled';
+
+/** Result of one variant. */
 export interface VariantResult {
+  /** Handler name, or the floor's name for the floors. */
   readonly handler: string;
-  readonly variant: 'bundled' | 'unbundled' | 'hello-world';
+  readonly variant: VariantKind;
   readonly file: string;
+  /** Minified and gzipped bytes of the floors (the handlers' are in `bundles`). */
+  readonly size?: { readonly minifiedBytes: number; readonly gzippedBytes: number };
+  /** Spawn to the end of the first invocation. */
   readonly totalMs: Summary;
+  readonly bootstrapMs: Summary;
   readonly importMs: Summary;
-  readonly invokeMs: Summary;
-  /** Median total / median total of the hello-world floor of the same run. */
+  readonly initMs: Summary;
+  readonly firstInvokeMs: Summary;
+  readonly warmInvokeMs: Summary;
+  /** Median total / median total of the trimmed hello-dynamodb floor of the same run. */
   readonly ratioToFloor: number;
+  /** Median total / median total of hello-world of the same run. */
+  readonly ratioToHelloWorld: number;
+  /** Median first invocation / median warm invocation (not meaningful for hello-world). */
+  readonly firstToWarm: number;
+  /**
+   * Per spawn, spawn → first result minus the warm invocation: what the cold start costs beyond
+   * the invocation's own work. A handler whose invocation sends several requests (payment's
+   * charge: six) cannot come near a one-GetItem floor on `totalMs`; on this it can.
+   */
+  readonly coldOverheadMs: Summary;
+  /** Median cold overhead / median cold overhead of the trimmed hello-dynamodb floor. */
+  readonly coldOverheadToFloor: number;
+}
+
+/** The cold-start section's results. */
+export interface ColdStartResults {
+  readonly node: string;
+  readonly variants: VariantResult[];
+  /** os.loadavg() (1/5/15 min) when the section began and when it ended. */
+  readonly loadAverage: { readonly before: readonly number[]; readonly after: readonly number[] };
 }
 
 /** Options of {@link runColdStarts}. */
@@ -270,14 +421,42 @@ export interface ColdStartOptions {
   readonly log?: (line: string) => void;
 }
 
+interface PlannedVariant {
+  readonly handler: string;
+  readonly variant: VariantKind;
+  readonly file: string;
+  env(tables: Tables): Record<string, string>;
+  event(i: number, seed: Seed): unknown;
+}
+
+/**
+ * A measurement only counts if the variant is what it says: no dry run of the handler's priming
+ * failed (it would prime less, silently), and the warm-up request was sent exactly when the
+ * variant asks for it.
+ */
+function checkPriming(v: PlannedVariant, outcomes: readonly PrimeOutcome[]): void {
+  const failures = outcomes.flatMap((o) => o.failures);
+  if (failures.length > 0) throw new Error(`${v.handler} (${v.variant}): priming dry runs failed: ${failures.join('; ')}`);
+  const wantWarmUp = v.variant === 'bundled+warm-up';
+  if (wantWarmUp && (outcomes.length === 0 || outcomes.some((o) => o.warmUp !== 'sent'))) {
+    throw new Error(`${v.handler} (${v.variant}): the warm-up request was not sent (${outcomes.map((o) => o.warmUp).join(', ') || 'no priming'})`);
+  }
+  if (!wantWarmUp && outcomes.some((o) => o.warmUp !== 'off')) throw new Error(`${v.handler} (${v.variant}): a warm-up request was sent`);
+}
+
 /**
  * Runs every variant `runs` times, round-robin (one warm-up round first, discarded), so drift
  * on the machine (page cache, DynamoDB Local JIT) hits every variant alike.
  */
-export async function runColdStarts(options: ColdStartOptions): Promise<{ variants: VariantResult[]; node: string }> {
-  const hello = await buildHello();
-  const variants: { handler: string; variant: VariantResult['variant']; file: string; spec?: HandlerSpec }[] = [
-    { handler: 'hello-world', variant: 'hello-world', file: hello },
+export async function runColdStarts(options: ColdStartOptions): Promise<ColdStartResults> {
+  const loadBefore = loadavg();
+  const none = () => ({});
+  const helloDynamoDbEnv = (t: Tables) => ({ [HELLO_TABLE_ENV]: t.inventory });
+  const helloDynamoDbEvent = (_i: number, s: Seed) => ({ key: { pk: `SKU#${s.sku}` } });
+  const variants: PlannedVariant[] = [
+    { handler: 'hello-world', variant: 'hello-world', file: await buildHello(), env: none, event: () => ({ hello: true }) },
+    { handler: 'hello-dynamodb', variant: 'hello-dynamodb', file: buildHelloDynamoDbTrimmed(), env: helloDynamoDbEnv, event: helloDynamoDbEvent },
+    { handler: 'hello-dynamodb', variant: 'hello-dynamodb-plain', file: await buildHelloDynamoDbPlain(), env: helloDynamoDbEnv, event: helloDynamoDbEvent },
   ];
   for (const spec of HANDLERS) {
     const file = bundlePath(spec);
@@ -285,35 +464,66 @@ export async function runColdStarts(options: ColdStartOptions): Promise<{ varian
       options.log?.(`  skip ${spec.name}: ${file} is not built (run pnpm build)`);
       continue;
     }
-    variants.push({ handler: spec.name, variant: 'bundled', file, spec });
-    variants.push({ handler: spec.name, variant: 'unbundled', file: await buildUnbundled(spec), spec });
+    const event = spec.event.bind(spec);
+    // A snapshot: the bundle is self-contained, and a rebuild of the package while the bench
+    // runs (bundle-lambda empties the directory first) must not break or mix the rounds.
+    const snapshot = join(TMP_DIR, 'bundled', spec.name, 'index.mjs');
+    mkdirSync(dirname(snapshot), { recursive: true });
+    copyFileSync(resolve(REPO_ROOT, file), snapshot);
+    const copy = relative(REPO_ROOT, snapshot);
+    variants.push({ handler: spec.name, variant: 'bundled', file: copy, env: (t) => spec.env(t), event });
+    variants.push({ handler: spec.name, variant: 'bundled+warm-up', file: copy, env: (t) => ({ ...spec.env(t), [WARM_UP_ENV]: 'true' }), event });
+    variants.push({ handler: spec.name, variant: 'unbundled', file: await buildUnbundled(spec), env: (t) => spec.env(t), event });
   }
-  const samples = new Map<string, Sample[]>(variants.map((v) => [v.file, []]));
+  const key = (v: PlannedVariant) => `${v.variant} ${v.file}`;
+  const samples = new Map<string, Sample[]>(variants.map((v) => [key(v), []]));
   let node = '';
   let counter = 0;
   for (let round = -1; round < options.runs; round++) {
     for (const v of variants) {
-      const env = { ...options.baseEnv, ...(v.spec?.env(options.tables) ?? {}), AWS_LAMBDA_FUNCTION_NAME: v.handler };
-      const sample = await coldStartOnce(v.file, v.spec?.event(counter++, options.seed) ?? { hello: true }, env);
+      const env = { ...options.baseEnv, ...v.env(options.tables), AWS_LAMBDA_FUNCTION_NAME: v.handler };
+      const first = v.event(counter++, options.seed);
+      const warm = v.event(counter++, options.seed);
+      const sample = await coldStartOnce(v.file, first, warm, env);
+      checkPriming(v, sample.prime);
       node = sample.node;
-      if (round >= 0) samples.get(v.file)!.push(sample);
+      if (round >= 0) samples.get(key(v))!.push(sample);
     }
-    if (round >= 0 && (round + 1) % 5 === 0) options.log?.(`  cold start: ${round + 1}/${options.runs} rounds`);
+    if (round >= 0 && (round + 1) % 5 === 0) options.log?.(`  cold start: ${round + 1}/${options.runs} rounds (load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')})`);
   }
-  const floor = summarize(samples.get(hello)!.map((s) => s.totalMs)).median;
+  const median = (v: PlannedVariant) => summarize(samples.get(key(v))!.map((s) => s.totalMs)).median;
+  const helloWorld = median(variants[0]!);
+  const floor = median(variants[1]!);
+  const overheads = (v: PlannedVariant) => samples.get(key(v))!.map((s) => s.totalMs - s.warmInvokeMs);
+  const floorOverhead = summarize(overheads(variants[1]!)).median;
   return {
     node,
+    loadAverage: { before: loadBefore.map((l) => round(l, 2)), after: loadavg().map((l) => round(l, 2)) },
     variants: variants.map((v) => {
-      const list = samples.get(v.file)!;
-      const total = summarize(list.map((s) => s.totalMs));
+      const list = samples.get(key(v))!;
+      const of = (pick: (s: Sample) => number) => summarize(list.map(pick));
+      const total = of((s) => s.totalMs);
+      const first = of((s) => s.firstInvokeMs);
+      const warm = of((s) => s.warmInvokeMs);
+      const overhead = summarize(overheads(v));
+      const floorBuild = v.variant === 'hello-world' || v.variant === 'hello-dynamodb' || v.variant === 'hello-dynamodb-plain';
+      const size = floorBuild ? measureBundle(v.handler, v.file) : undefined;
       return {
         handler: v.handler,
         variant: v.variant,
         file: v.file,
+        ...(size ? { size: { minifiedBytes: size.minifiedBytes, gzippedBytes: size.gzippedBytes } } : {}),
         totalMs: total,
-        importMs: summarize(list.map((s) => s.importMs)),
-        invokeMs: summarize(list.map((s) => s.invokeMs)),
+        bootstrapMs: of((s) => s.bootstrapMs),
+        importMs: of((s) => s.importMs),
+        initMs: of((s) => s.initMs),
+        firstInvokeMs: first,
+        warmInvokeMs: warm,
         ratioToFloor: round(total.median / floor, 2),
+        ratioToHelloWorld: round(total.median / helloWorld, 2),
+        firstToWarm: round(first.median / warm.median, 2),
+        coldOverheadMs: overhead,
+        coldOverheadToFloor: round(overhead.median / floorOverhead, 2),
       };
     }),
   };

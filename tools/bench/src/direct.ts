@@ -1,83 +1,63 @@
 /**
- * The limit of the throughput benchmark: one order's handler calls (create, reserve, charge,
- * confirm) made directly in this process with the steps' own handler code, so the DynamoDB
- * operations are exactly the Lambda's, minus the state machine, the worker hop and JSONPath.
+ * The limit of the throughput benchmark: one order's work without the state machine. The same
+ * four Lambda invocations the workflow's happy path makes (create, reserve, charge, confirm), in
+ * its order, through `runtime.invoke` — so the same bundles in the same execution environments
+ * (worker threads), with the same environment, log level and DynamoDB fault proxy — and the same
+ * `OrderConfirmed` event put on the same bus. What the workflow adds on top is orchestration only:
+ * the engine, its history, JSONPath, the Task integrations and the virtual clock.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChargeResult, OrderRecord, Reservation } from '@order-flow/contracts';
-import { DynamoDbStockStore } from '@order-flow/inventory/runtime';
-import { LOCAL_CREDENTIALS } from '@order-flow/local';
-import { DynamoDbOrderStore, OrderService } from '@order-flow/order-status/runtime';
-import { CapacityTally, countCapacity } from './capacity.js';
-import type { Tables } from './cold-start.js';
+import type { LocalRuntime } from '@order-flow/local';
+import type { AslDefinition } from './asl.js';
 import { benchOrder, type OrderRunner } from './throughput.js';
 
-/** Handler durations of the direct path, per step (ms), for Lambda billed-duration estimates. */
-export type StepDurations = Record<'create' | 'reserve' | 'charge' | 'confirm', number[]>;
+/** The Task states of the happy path whose function the direct path invokes. */
+const STEPS = { create: 'CreateOrder', reserve: 'ReserveInventory', charge: 'ProcessPayment', confirm: 'ConfirmOrder' } as const;
+const PUBLISH = 'PublishOrderConfirmed';
 
-type Handler = (event: unknown) => Promise<unknown>;
-
-/** The direct order path on DynamoDB Local, with capacity counting. */
-export interface DirectPath {
-  readonly run: OrderRunner;
-  readonly tally: CapacityTally;
-  readonly durations: StepDurations;
-  /** Starts recording handler durations (off during warm-up and the concurrent levels). */
-  recordDurations(on: boolean): void;
-  destroy(): void;
+/** The function (qualified ARN, as the state machine invokes it) of a `lambda:invoke` Task state. */
+function functionOf(definition: AslDefinition, state: string): string {
+  const parameters = (definition.States[state] as { Parameters?: { FunctionName?: unknown } } | undefined)?.Parameters;
+  if (typeof parameters?.FunctionName !== 'string') throw new Error(`The definition's ${state} is not a lambda:invoke Task with a FunctionName`);
+  return parameters.FunctionName;
 }
 
 /**
- * Loads the three steps' `createHandler` from their sources. The handler modules read their
- * environment at import, so Powertools logging is silenced first (the runtime discards function
- * logs too; here they would flood the report).
+ * An OrderRunner that makes the happy path's calls directly on the runtime: the payloads are the
+ * ones the state machine builds (read from a real execution's history), the functions the aliases
+ * the definition names, the event bus the one PublishOrderConfirmed puts on.
+ *
+ * @param definition the order workflow as the runtime resolved it (real ARNs and bus name)
+ * @param executionPrefix `arn:...:execution:<machine>` for the `orderIdSource` CreateOrder sends
  */
-export async function createDirectPath(endpoint: string, region: string, tables: Tables): Promise<DirectPath> {
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  // Source imports: payment has no runtime entry point, and the handler code is what Lambda runs.
-  const inventoryModule = await import('../../../packages/inventory/src/handler.js');
-  const paymentModule = await import('../../../packages/payment/src/handler.js');
-  const orderStatusModule = await import('../../../packages/order-status/src/handler.js');
-
-  const tally = new CapacityTally();
-  const base = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
-  countCapacity(base, tally);
-  const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-
-  const inventory = inventoryModule.createHandler({ store: new DynamoDbStockStore(client, tables.inventory) }) as Handler;
-  const payment = paymentModule.createHandler({ client, tableName: tables.payment }) as Handler;
-  const orderStatus = orderStatusModule.createHandler({ service: new OrderService(new DynamoDbOrderStore(client, tables.orders)) }) as Handler;
-
-  const durations: StepDurations = { create: [], reserve: [], charge: [], confirm: [] };
-  let recording = false;
-  const timed = async <T>(step: keyof StepDurations, call: () => Promise<unknown>): Promise<T> => {
-    const t0 = performance.now();
-    const result = (await call()) as T;
-    if (recording) durations[step].push(performance.now() - t0);
-    return result;
+export function createDirectPath(runtime: LocalRuntime, definition: AslDefinition, executionPrefix: string): OrderRunner {
+  const fn = {
+    create: functionOf(definition, STEPS.create),
+    reserve: functionOf(definition, STEPS.reserve),
+    charge: functionOf(definition, STEPS.charge),
+    confirm: functionOf(definition, STEPS.confirm),
   };
+  const entry = (definition.States[PUBLISH] as { Parameters?: { Entries?: { EventBusName?: string; Source?: string }[] } } | undefined)?.Parameters?.Entries?.[0];
+  if (!entry?.EventBusName || !entry.Source) throw new Error(`The definition's ${PUBLISH} has no EventBusName/Source`);
+  const { EventBusName, Source } = entry;
 
-  const run: OrderRunner = async (orderId, sku) => {
+  return async (orderId, sku) => {
     const order = benchOrder(orderId, sku);
-    await timed<OrderRecord>('create', () => orderStatus({ action: 'create', order }));
-    const reservation = await timed<Reservation>('reserve', () => inventory({ action: 'reserve', orderId, items: order.items }));
-    const charge = await timed<ChargeResult>('charge', () =>
-      payment({ action: 'charge', orderId, amount: reservation.total, currency: order.currency, token: order.payment.token }),
-    );
-    const confirmed = await timed<OrderRecord>('confirm', () =>
-      orderStatus({ action: 'confirm', orderId, lines: reservation.lines, total: reservation.total, paymentId: charge.paymentId, causedBy: 'ConfirmOrder' }),
-    );
+    const orderIdSource = { execution: `${executionPrefix}:${orderId}`, startedAt: new Date().toISOString(), state: STEPS.create };
+    const created = (await runtime.invoke(fn.create, { action: 'create', order, orderIdSource })) as OrderRecord;
+    const reservation = (await runtime.invoke(fn.reserve, { action: 'reserve', orderId, items: created.items })) as Reservation;
+    const charge = (await runtime.invoke(fn.charge, { action: 'charge', orderId, amount: reservation.total, currency: created.currency, token: created.paymentToken })) as ChargeResult;
+    const confirmed = (await runtime.invoke(fn.confirm, {
+      action: 'confirm',
+      orderId,
+      lines: reservation.lines,
+      total: reservation.total,
+      paymentId: charge.paymentId,
+      causedBy: STEPS.confirm,
+    })) as OrderRecord;
     if (confirmed.status !== 'CONFIRMED') throw new Error(`direct order ${orderId} is ${confirmed.status}`);
-  };
-
-  return {
-    run,
-    tally,
-    durations,
-    recordDurations: (on) => {
-      recording = on;
-    },
-    destroy: () => base.destroy(),
+    const detail = { orderId, status: 'CONFIRMED', total: confirmed.total, currency: confirmed.currency, timestamp: confirmed.updatedAt };
+    const put = runtime.eventBridge.putEvents({ Entries: [{ EventBusName, Source, DetailType: 'OrderConfirmed', Detail: JSON.stringify(detail) }] });
+    if (put.FailedEntryCount) throw new Error(`direct order ${orderId}: OrderConfirmed was not put (${JSON.stringify(put.Entries)})`);
   };
 }

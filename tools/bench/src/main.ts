@@ -5,7 +5,7 @@
  *
  * Env knobs (for a quick look, not for recorded results): BENCH_COLD_RUNS (default 15),
  * BENCH_ROUNDS (default 3), BENCH_SCALE (default 1, multiplies orders per round),
- * BENCH_ENGINE_RUNS (default 5).
+ * BENCH_ENGINE_RUNS (default 5), BENCH_BILL_RUNS (default 3, orders per path in the cost section).
  */
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -18,19 +18,21 @@ import { LOCAL_CREDENTIALS, LocalRuntime } from '@order-flow/local';
 import { OrderWorkflow, WORKFLOW_STACK_NAME, buildApp } from '@order-flow/order-workflow';
 import { definitionFromTemplate, type AslDefinition } from './asl.js';
 import { HANDLERS, REPO_ROOT, TMP_DIR, bundlePath, ensureTmp, measureBundle, runColdStarts, type Tables } from './cold-start.js';
-import { costPerMillion, loadPrices, pathScenarios } from './cost.js';
+import { measureBill } from './bill.js';
+import { loadPrices, pathScenarios } from './cost.js';
 import { createDirectPath } from './direct.js';
 import { engineSection } from './engine.js';
 import { metafileBreakdown } from './metafile.js';
 import { renderReport } from './report.js';
-import { round, summarize } from './stats.js';
-import { RssSampler, ratio, runLevels, workflowRunner } from './throughput.js';
+import { round } from './stats.js';
+import { RssSampler, orchestrationMsPerTransition, ratio, runInterleaved, workflowRunner } from './throughput.js';
 
 const BENCH_DIR = resolve(REPO_ROOT, 'tools/bench');
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const ENGINE_RUNS = Number(process.env.BENCH_ENGINE_RUNS ?? 5);
+const BILL_RUNS = Number(process.env.BENCH_BILL_RUNS ?? 3);
 const LEVELS = [1, 16, 64] as const;
 const SKU_COUNT = 64;
 const log = (line: string) => console.log(line);
@@ -115,100 +117,90 @@ try {
   // ---- throughput --------------------------------------------------------------------------------
   const orders = (c: number) => Math.max(20, c * 3) * SCALE;
   log('throughput: warm-up');
-  const executionMs: number[] = [];
-  const viaWorkflow = workflowRunner(runtime, standardMachine.arn, executionMs);
-  const direct = await createDirectPath(endpoint, region, tables);
+  const viaWorkflow = workflowRunner(runtime, standardMachine.arn);
+  // The limit: the workflow's happy-path invocations made directly on the same runtime (same
+  // bundles, workers, environment, log level and DynamoDB fault proxy), with no state machine.
+  const direct = createDirectPath(runtime, standardDefinition, standardMachine.arn.replace(':stateMachine:', ':execution:'));
   for (let i = 0; i < 10; i++) {
     await viaWorkflow(`wu_${runId}_wf_${i}`, skus[i % SKU_COUNT]!);
-    await direct.run(`wu_${runId}_d_${i}`, skus[i % SKU_COUNT]!);
+    await direct(`wu_${runId}_d_${i}`, skus[i % SKU_COUNT]!);
   }
   // One order, checked against the ASL walk: states visited = the walked happy path.
   const probe = await runtime.run({ orderId: `probe_${runId}`, customerId: 'cus_bench', items: [{ sku: skus[0], quantity: 1 }], payment: { token: 'tok_visa' }, currency: 'USD' }, { stateMachine: standardMachine.arn });
+  const transitionsPerOrder = probe.statesVisited.length + probe.retries;
 
-  log('throughput: direct (the limit)');
-  direct.tally.reset();
-  direct.recordDurations(true);
-  const directC1 = await runLevels(direct.run, { levels: [1], rounds: ROUNDS, orders, skus, prefix: `d_${runId}_c1` });
-  direct.recordDurations(false);
-  const capacityOrders = ROUNDS * orders(1);
-  const capacity = {
-    orders: capacityOrders,
-    readUnitsPerOrder: direct.tally.readUnits / capacityOrders,
-    writeUnitsPerOrder: direct.tally.writeUnits / capacityOrders,
-    requestsPerOrder: direct.tally.requests / capacityOrders,
-    byOperation: Object.fromEntries([...direct.tally.byOperation].map(([k, v]) => [k, { requestsPerOrder: v.requests / capacityOrders, readUnitsPerOrder: v.readUnits / capacityOrders, writeUnitsPerOrder: v.writeUnits / capacityOrders }])),
-  };
-  const directRest = await runLevels(direct.run, { levels: [16, 64], rounds: ROUNDS, orders, skus, prefix: `d_${runId}`, log });
-  const directLevels = [...directC1, ...directRest];
-
-  log('throughput: through the state machine');
-  const loadBeforeWorkflow = loadavg();
-  const rssBeforeWorkflow = process.memoryUsage.rss();
+  log('throughput: the workflow and its limit, levels interleaved');
+  const loadBeforeThroughput = loadavg();
+  const rssBeforeThroughput = process.memoryUsage.rss();
   sampler.start();
-  const before = executionMs.length;
-  const wfC1 = await runLevels(viaWorkflow, { levels: [1], rounds: ROUNDS, orders, skus, prefix: `wf_${runId}_c1`, log });
-  const c1ExecutionMs = executionMs.slice(before);
-  const wfRest = await runLevels(viaWorkflow, { levels: [16, 64], rounds: ROUNDS, orders, skus, prefix: `wf_${runId}`, log });
+  const interleaved = await runInterleaved({ workflow: viaWorkflow, direct }, { levels: LEVELS, rounds: ROUNDS, orders, skus, prefix: `t_${runId}`, log });
   sampler.stop();
-  const workflowLevels = [...wfC1, ...wfRest];
-  direct.destroy();
+  const loadAfterThroughput = loadavg();
 
   const throughput = LEVELS.map((c) => {
-    const wf = workflowLevels.find((l) => l.concurrency === c)!;
-    const d = directLevels.find((l) => l.concurrency === c)!;
+    const wf = interleaved.workflow.find((l) => l.concurrency === c)!;
+    const d = interleaved.direct.find((l) => l.concurrency === c)!;
     return {
       concurrency: c,
       workflow: wf,
       direct: d,
-      // Orchestration overhead: how many times more throughput the bare operations reach.
+      // Orchestration overhead: how many times more throughput the same invocations reach without the state machine.
       throughputOverhead: ratio(d.ordersPerSecond, wf.ordersPerSecond),
       latencyOverheadP50: ratio(wf.p50Ms, d.p50Ms),
+      orchestrationMsPerTransition: orchestrationMsPerTransition(wf.ordersPerSecond.median, d.ordersPerSecond.median, transitionsPerOrder),
     };
   });
 
-  // ---- cost --------------------------------------------------------------------------------------
+  // ---- cost: the full bill per order, measured through POST /orders on a runtime of its own -------
+  // The throughput runtime stops first (two DynamoDB Locals would share the cores); stop() is
+  // idempotent, the finally below calls it again.
+  await runtime.stop();
   const prices = loadPrices(join(BENCH_DIR, 'prices.json'));
   const standardPaths = pathScenarios(standardDefinition);
   const expressPaths = pathScenarios(expressDefinition);
   const happy = standardPaths.find((p) => p.name === 'Succeeded')!;
-  const billed = (values: number[]) => summarize(values.map((v) => Math.ceil(v / prices.lambda.durationIncrementMs) * prices.lambda.durationIncrementMs));
-  const stepBilled = Object.fromEntries(Object.entries(direct.durations).map(([k, v]) => [k, billed(v)]));
-  const lambdaBilledMs = Object.values(stepBilled).reduce((sum, s) => sum + s.median, 0);
-  const execution = summarize(c1ExecutionMs);
-  const usage = {
-    transitions: happy.transitions,
-    lambdaInvocations: happy.lambdaInvocations,
-    lambdaBilledMs,
-    lambdaMemoryMb: 256,
-    readUnits: capacity.readUnitsPerOrder,
-    writeUnits: capacity.writeUnitsPerOrder,
-    events: happy.otherTasks,
-    executionMs: execution.median,
-  };
-  const costs = [costPerMillion('STANDARD', usage, prices), costPerMillion('EXPRESS', usage, prices)];
+  const bill = await measureBill({ assemblyDir, runs: BILL_RUNS, prices, log });
+  const measuredTransitions = (p: (typeof standardPaths)[number]) =>
+    bill.paths.find((m) => m.retries === p.retries && JSON.stringify(m.statesVisited) === JSON.stringify(p.states))?.usage.transitions;
 
   const measuredHere = {
     generatedAt: new Date().toISOString(),
     machine: { node: cold.node, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', platform: process.platform },
     durationSeconds: 0,
     bundles,
-    coldStart: { runs: COLD_RUNS, variants: cold.variants },
+    coldStart: { runs: COLD_RUNS, variants: cold.variants, loadAverage: cold.loadAverage },
     throughput: {
       rounds: ROUNDS,
       levels: throughput,
-      peakRssBytes: { runtimeProcess: sampler.peakSelf, beforeWorkflowRuns: rssBeforeWorkflow, dynamodbLocal: sampler.peakChildren },
-      loadAverageBeforeWorkflowRuns: loadBeforeWorkflow.map((l) => round(l, 2)),
+      transitionsPerOrder,
+      peakRssBytes: { runtimeProcess: sampler.peakSelf, beforeThroughputRuns: rssBeforeThroughput, dynamodbLocal: sampler.peakChildren },
+      loadAverage: { before: loadBeforeThroughput.map((l) => round(l, 2)), after: loadAfterThroughput.map((l) => round(l, 2)) },
       probe: { statesVisited: probe.statesVisited, matchesAslHappyPath: JSON.stringify(probe.statesVisited) === JSON.stringify(happy.states) },
     },
     cost: {
-      prices: { region: prices.region, date: prices.date, source: prices.source },
-      usagePerOrder: { ...usage, lambdaBilledMsByStep: stepBilled, executionMsAtC1: execution, capacity },
+      prices: {
+        region: prices.region,
+        date: prices.date,
+        source: prices.source,
+        // Entries added later carry their own date and source.
+        entries: Object.fromEntries(
+          Object.entries(prices).flatMap(([key, value]) => (value && typeof value === 'object' && 'date' in value ? [[key, { date: (value as { date: string }).date, source: (value as { source: string }).source }]] : [])),
+        ),
+      },
+      bill,
       transitions: {
-        standard: standardPaths.map((p) => ({ path: p.name, transitions: p.transitions, retries: p.retries, lambdaInvocations: p.lambdaInvocations, events: p.otherTasks, dollarsPerMillion: round(p.transitions * prices.stepFunctions.standardPerStateTransition * 1e6, 2) })),
+        standard: standardPaths.map((p) => ({
+          path: p.name,
+          transitions: p.transitions,
+          retries: p.retries,
+          lambdaInvocations: p.lambdaInvocations,
+          events: p.otherTasks,
+          measuredTransitions: measuredTransitions(p) ?? null,
+          dollarsPerMillion: round(p.transitions * prices.stepFunctions.standardPerStateTransition * 1e6, 2),
+        })),
         express: expressPaths.map((p) => ({ path: p.name, transitions: p.transitions, retries: p.retries })),
         hybrid: 'not offered: OrderWorkflow has no Standard-parent/Express-child option',
       },
-      perMillionOrders: costs.map((c) => ({ ...c, stepFunctions: round(c.stepFunctions), lambda: round(c.lambda), dynamodb: round(c.dynamodb), eventbridge: round(c.eventbridge), total: round(c.total) })),
     },
   };
   measured = measuredHere;

@@ -1,6 +1,7 @@
 /**
  * Throughput through the synthesized state machine on the local runtime, next to its limit: the
- * same handler code and DynamoDB operations called directly, in process, with no orchestration.
+ * same Lambda invocations made directly on the same runtime (see `direct.ts`), with no
+ * orchestration, the two interleaved level by level.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { LocalRuntime } from '@order-flow/local';
@@ -73,6 +74,58 @@ export async function runLevels(
       p99Ms: summarize(list.map((x) => x.p99Ms)),
     };
   });
+}
+
+/** Both runners' results per level, from {@link runInterleaved}. */
+export interface InterleavedResult {
+  readonly workflow: LevelResult[];
+  readonly direct: LevelResult[];
+}
+
+/**
+ * Runs the workflow and its limit round by round, level by level, back to back: in every round,
+ * each level runs on both paths before the next level starts, and which path goes first
+ * alternates per round. So both paths see the same machine (load from other processes, DynamoDB
+ * Local's growing tables, JIT state) at the same moments, and a drift shows in both.
+ */
+export async function runInterleaved(
+  runners: { readonly workflow: OrderRunner; readonly direct: OrderRunner },
+  options: { levels: readonly number[]; rounds: number; orders: (concurrency: number) => number; skus: readonly string[]; prefix: string; log?: (line: string) => void },
+): Promise<InterleavedResult> {
+  const results = { workflow: new Map<number, RoundResult[]>(), direct: new Map<number, RoundResult[]>() };
+  for (let r = 0; r < options.rounds; r++) {
+    for (const c of options.levels) {
+      const order: ('workflow' | 'direct')[] = r % 2 === 0 ? ['workflow', 'direct'] : ['direct', 'workflow'];
+      for (const path of order) {
+        const round = await runRound(runners[path], options.orders(c), c, options.skus, `${options.prefix}_${path}_r${r}_c${c}`);
+        results[path].set(c, [...(results[path].get(c) ?? []), round]);
+        options.log?.(`  ${path} c=${c} round ${r + 1}: ${round.ordersPerSecond.toFixed(1)} orders/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms`);
+      }
+    }
+  }
+  const summarizeLevels = (byLevel: Map<number, RoundResult[]>): LevelResult[] =>
+    options.levels.map((c) => {
+      const list = byLevel.get(c) ?? [];
+      return {
+        concurrency: c,
+        ordersPerRound: options.orders(c),
+        rounds: list.length,
+        ordersPerSecond: summarize(list.map((x) => x.ordersPerSecond)),
+        p50Ms: summarize(list.map((x) => x.p50Ms)),
+        p99Ms: summarize(list.map((x) => x.p99Ms)),
+      };
+    });
+  return { workflow: summarizeLevels(results.workflow), direct: summarizeLevels(results.direct) };
+}
+
+/**
+ * Orchestration time per state transition, in ms: the time per order the workflow takes beyond
+ * its limit (1/orders-per-second, medians), divided by the transitions of an order. At
+ * concurrency 1 that is latency; at high concurrency, where both paths saturate the machine, it
+ * is the machine time the engine adds per transition.
+ */
+export function orchestrationMsPerTransition(workflowOrdersPerSecond: number, directOrdersPerSecond: number, transitionsPerOrder: number): number {
+  return round((1000 / workflowOrdersPerSecond - 1000 / directOrdersPerSecond) / transitionsPerOrder, 3);
 }
 
 /** An OrderRunner through the local runtime's state machine; fails loudly unless the order confirms. */
