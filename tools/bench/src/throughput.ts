@@ -50,24 +50,13 @@ export async function runRound(run: OrderRunner, count: number, concurrency: num
   return { ordersPerSecond: count / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
-/** Runs every level `rounds` times (levels interleaved per round) and summarizes each level. */
-export async function runLevels(
-  run: OrderRunner,
-  options: { levels: readonly number[]; rounds: number; orders: (concurrency: number) => number; skus: readonly string[]; prefix: string; log?: (line: string) => void },
-): Promise<LevelResult[]> {
-  const results = new Map<number, RoundResult[]>(options.levels.map((c) => [c, []]));
-  for (let r = 0; r < options.rounds; r++) {
-    for (const c of options.levels) {
-      const round = await runRound(run, options.orders(c), c, options.skus, `${options.prefix}_r${r}_c${c}`);
-      results.get(c)!.push(round);
-      options.log?.(`  ${options.prefix} c=${c} round ${r + 1}: ${round.ordersPerSecond.toFixed(1)} orders/s, p50 ${round.p50Ms.toFixed(1)} ms, p99 ${round.p99Ms.toFixed(1)} ms`);
-    }
-  }
-  return options.levels.map((c) => {
-    const list = results.get(c)!;
+/** The rounds of each level, summarized (median with min–max per figure). */
+function summarizeLevels(byLevel: Map<number, RoundResult[]>, levels: readonly number[], orders: (concurrency: number) => number): LevelResult[] {
+  return levels.map((c) => {
+    const list = byLevel.get(c) ?? [];
     return {
       concurrency: c,
-      ordersPerRound: options.orders(c),
+      ordersPerRound: orders(c),
       rounds: list.length,
       ordersPerSecond: summarize(list.map((x) => x.ordersPerSecond)),
       p50Ms: summarize(list.map((x) => x.p50Ms)),
@@ -103,19 +92,10 @@ export async function runInterleaved(
       }
     }
   }
-  const summarizeLevels = (byLevel: Map<number, RoundResult[]>): LevelResult[] =>
-    options.levels.map((c) => {
-      const list = byLevel.get(c) ?? [];
-      return {
-        concurrency: c,
-        ordersPerRound: options.orders(c),
-        rounds: list.length,
-        ordersPerSecond: summarize(list.map((x) => x.ordersPerSecond)),
-        p50Ms: summarize(list.map((x) => x.p50Ms)),
-        p99Ms: summarize(list.map((x) => x.p99Ms)),
-      };
-    });
-  return { workflow: summarizeLevels(results.workflow), direct: summarizeLevels(results.direct) };
+  return {
+    workflow: summarizeLevels(results.workflow, options.levels, options.orders),
+    direct: summarizeLevels(results.direct, options.levels, options.orders),
+  };
 }
 
 /**
