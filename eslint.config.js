@@ -26,7 +26,8 @@ export default tseslint.config(
       ],
     },
   },
-  // Architecture boundaries (ARCHITECTURE.md): contracts <- steps <- app; steps never import
+  // Architecture boundaries (docs/ARCHITECTURE.md; package-level edges are checked on the Nx graph by
+  // tools/workspace/tests/architecture.test.ts): contracts <- steps <- app; steps never import
   // each other; the local runtime knows nothing of orders; Lambda code never pulls in aws-cdk-lib.
   ...boundaries(),
   {

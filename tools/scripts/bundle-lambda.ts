@@ -14,6 +14,7 @@
 import { build, type Plugin } from 'esbuild';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
 /**
  * Lambda always hands a function its role's credentials in AWS_ACCESS_KEY_ID /
@@ -71,13 +72,21 @@ function noEventStreams(): Plugin {
   };
 }
 
-const entry = process.argv[2];
-// A second package function gets its own directory; the default keeps existing builds unchanged.
-const outName = process.argv[3] ?? 'lambda';
-if (!entry) {
-  console.error('usage: bundle-lambda <entry.ts> [out-dir]');
+const usage = 'usage: bundle-lambda <entry.ts> [out-dir]';
+let positionals: string[];
+try {
+  ({ positionals } = parseArgs({ allowPositionals: true, options: {} }));
+} catch (error) {
+  console.error(`bundle-lambda: ${(error as Error).message}\n${usage}`);
   process.exit(2);
 }
+if (positionals.length < 1 || positionals.length > 2) {
+  console.error(`bundle-lambda: expected an entry and an optional out-dir, got ${positionals.length} arguments\n${usage}`);
+  process.exit(2);
+}
+const entry = positionals[0]!;
+// A second package function gets its own directory; the default keeps existing builds unchanged.
+const outName = positionals[1] ?? 'lambda';
 // A plain name under dist/: the directory is wiped first, so never let it point elsewhere.
 if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(outName)) {
   console.error(`bundle-lambda: out-dir must be a plain directory name under dist/ (got "${outName}")`);

@@ -9,6 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseChangesetFile } from '@changesets/parse';
 
 /** A workspace package that is published to npm. */
 export interface PublicPackage {
@@ -35,15 +37,24 @@ export function shipsToUsers(relativePath: string): boolean {
   return true;
 }
 
-/** Package names listed in the front matter of changeset files (`"@scope/name": patch`). */
-export function packagesInChangesets(changesetFiles: readonly string[]): Set<string> {
+/**
+ * Package names listed in the front matter of changeset files (`"@scope/name": patch`), read by
+ * Changesets' own parser, so this check and `changeset version` agree on what a file releases.
+ * @throws Error naming the file when one is not a valid changeset
+ */
+export function packagesInChangesets(changesetFiles: readonly string[] | ReadonlyMap<string, string>): Set<string> {
+  // A map names each file in errors; a plain list numbers them.
+  const files: (readonly [string, string])[] =
+    'get' in changesetFiles ? [...changesetFiles] : changesetFiles.map((text, index) => [`changeset #${index + 1}`, text] as const);
   const names = new Set<string>();
-  for (const text of changesetFiles) {
-    const front = /^---\s*\n([\s\S]*?)\n---/.exec(text)?.[1] ?? '';
-    for (const line of front.split('\n')) {
-      const match = /^\s*["']?([^"':]+)["']?\s*:\s*(major|minor|patch)\s*$/.exec(line);
-      if (match) names.add(match[1]!.trim());
+  for (const [file, text] of files) {
+    let releases: { name: string }[];
+    try {
+      ({ releases } = parseChangesetFile(text));
+    } catch (error) {
+      throw new Error(`${file} is not a valid changeset: ${(error as Error).message}`, { cause: error });
     }
+    for (const release of releases) names.add(release.name);
   }
   return names;
 }
@@ -59,8 +70,8 @@ export function missingChangesets(packages: readonly PublicPackage[], changedFil
 
 function main(): void {
   const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
-  const baseArg = process.argv.indexOf('--base');
-  const base = baseArg > 0 ? process.argv[baseArg + 1]! : (process.env.CHANGESET_BASE ?? 'main');
+  const { values } = parseArgs({ options: { base: { type: 'string' } } });
+  const base = values.base ?? process.env.CHANGESET_BASE ?? 'main';
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
   const mergeBase = git('merge-base', base, 'HEAD').trim();
   // Committed changes since the base plus anything staged or in the working tree.
@@ -71,9 +82,11 @@ function main(): void {
       .filter(Boolean),
   );
   const changesetDir = join(root, '.changeset');
-  const changesets = readdirSync(changesetDir)
-    .filter((file) => file.endsWith('.md') && file !== 'README.md')
-    .map((file) => readFileSync(join(changesetDir, file), 'utf8'));
+  const changesets = new Map(
+    readdirSync(changesetDir)
+      .filter((file) => file.endsWith('.md') && file !== 'README.md')
+      .map((file) => [`.changeset/${file}`, readFileSync(join(changesetDir, file), 'utf8')] as const),
+  );
   const missing = missingChangesets(publicPackages(root), [...changed], packagesInChangesets(changesets));
   if (missing.length > 0) {
     console.error(

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 type Template = { Resources?: Record<string, { Type: string; Properties?: unknown }>; Outputs?: Record<string, unknown> };
 
@@ -66,18 +67,24 @@ export function describePlan(stack: string, deployed: Template | undefined, diff
 }
 
 function main(): void {
-  const args = process.argv.slice(2);
-  const stackAt = args.indexOf('--stack');
-  const stack = stackAt >= 0 ? args[stackAt + 1] : undefined;
+  const usage = 'usage: deploy.ts --stack <StackName> [--dry-run]';
+  let values: { stack?: string; 'dry-run'?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { stack: { type: 'string' }, 'dry-run': { type: 'boolean' } } }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+  const stack = values.stack;
   if (!stack) {
-    console.error('usage: deploy.ts --stack <StackName> [--dry-run]');
+    console.error(`--stack is required\n${usage}`);
     process.exit(2);
   }
   const appDir = fileURLToPath(new URL('../../apps/order-workflow/', import.meta.url));
   const deployedDir = process.env.DEPLOYED_TEMPLATES_DIR ?? join(appDir, 'cdk.out', 'deployed');
   // The app's own CDK CLI (aws-cdk, a devDependency of apps/order-workflow).
   const cdk = join(appDir, 'node_modules', '.bin', 'cdk');
-  const dryRun = args.includes('--dry-run') || process.env.DEPLOY_DRY_RUN === '1' || !hasAwsCredentials();
+  const dryRun = values['dry-run'] === true || process.env.DEPLOY_DRY_RUN === '1' || !hasAwsCredentials();
   const assembly = mkdtempSync(join(tmpdir(), `deploy-${stack}-`));
   try {
     // The CDK CLI synthesizes through cdk.json's app command, exactly as for a real deploy.

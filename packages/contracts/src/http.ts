@@ -59,6 +59,7 @@ export function parseJsonBody<S extends z.core.$ZodType>(
   } catch (error) {
     return fail(400, { error: 'InvalidJson', message: `body is not valid JSON: ${(error as Error).message}` });
   }
+  z.configureZodErrors();
   const result = z.safeParse(schema, parsed);
   if (!result.success) {
     const issues = toIssues(result.error);

@@ -5,7 +5,8 @@
 export * from './ids.js';
 export * from './order.js';
 export * from './status.js';
-export * from './steps.js';
+export * from './order-record.js';
 export * from './validation.js';
 export * from './http.js';
 export * from './card-data.js';
+export { configureZodErrors } from './zod.js';

@@ -56,12 +56,3 @@ export const ErrorName = {
   OrderConflict: 'OrderConflict',
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
-
-/** Decline codes of the payment gateway. */
-export const DeclineCode = {
-  card_declined: 'card_declined',
-  insufficient_funds: 'insufficient_funds',
-  invalid_token: 'invalid_token',
-} as const;
-export type DeclineCode = (typeof DeclineCode)[keyof typeof DeclineCode];
-

@@ -43,6 +43,7 @@ export function parseOrThrow<S extends z.core.$ZodType>(
   input: unknown,
   errorName: ValidationError['name'] = ErrorName.InvalidInput,
 ): z.infer<S> {
+  z.configureZodErrors();
   const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   throw new ValidationError(errorName, toIssues(result.error));

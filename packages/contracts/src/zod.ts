@@ -1,3 +1,8 @@
+/**
+ * `@order-flow/contracts/zod`: the `zod/mini` functions the contracts are built with, for a step
+ * that defines its own (private) schemas on the same zod, so a bundle carries one copy.
+ * @module
+ */
 import * as mini from 'zod/mini';
 import { globalConfig } from 'zod/v4/core';
 import en from 'zod/v4/locales/en.js';
@@ -8,15 +13,24 @@ import en from 'zod/v4/locales/en.js';
  * contracts use (classic zod's chainable methods pull in all of it, ~90 KB minified).
  *
  * Classic `zod` installs English messages on its first schema; `zod/mini` installs none, and its
- * messages would read "Invalid input". Installing English here keeps every message identical; a
- * locale the application configured first still wins, as with classic zod.
- *
- * The package is `sideEffects: false`, so a bundler drops a module none of whose own bindings is
- * used, even if it re-exports things that are. Every schema module builds from the bindings below
- * (local constants, not re-exports), which keeps this module, and the locale, in every bundle
- * that uses a schema.
+ * default messages (the few rules without a message of their own) would read "Invalid input".
+ * English is installed by {@link configureZodErrors}, called explicitly, never as a side effect of
+ * importing this package (it is `sideEffects: false`): by the contracts' own parse helpers
+ * (`parseOrThrow`, `parseJsonBody`) before they parse, and by an application (a handler module)
+ * that calls a schema's `safeParse` itself.
  */
-if (!globalConfig.localeError) mini.config(en());
+
+/**
+ * Installs zod's English error messages unless the application configured a locale first (theirs
+ * wins, as with classic zod). Idempotent and cheap: call it before parsing input whose messages
+ * reach a caller.
+ * @example
+ * configureZodErrors();
+ * const sku = IdSchema.safeParse(request.pathParameters?.sku);
+ */
+export function configureZodErrors(): void {
+  if (!globalConfig.localeError) mini.config(en());
+}
 
 export const array = mini.array;
 export const boolean = mini.boolean;

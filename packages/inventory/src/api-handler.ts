@@ -3,9 +3,9 @@
  * `routeKey`: `GET /inventory/{sku}` reads a SKU's stock, `PUT /inventory/{sku}` seeds or replaces it.
  * Bundled on its own (dist/lambda-api); never re-exported from the package root.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { LambdaContext } from '@order-flow/lambda-kit';
+import { documentClient as newDocumentClient, lambdaHandler, serviceLogger } from '@order-flow/lambda-kit/handler';
 import {
   IdSchema,
   json,
@@ -18,17 +18,10 @@ import {
 import { DynamoDbStockStore } from './adapters/dynamodb-stock-store.js';
 import { Inventory } from './domain/inventory.js';
 import type { StockItem } from './domain/reservation.js';
-import { INVENTORY_TABLE_NAME_ENV, type LambdaContext } from './lambda-env.js';
+import { INVENTORY_TABLE_NAME_ENV } from './lambda-env.js';
 import { primeApiFunction } from './priming.js';
 import type { StockStore } from './ports.js';
 import { StockApiError, StockRoute } from './stock-api.js';
-
-/**
- * Body of `PUT /inventory/{sku}`: `{ available, unitPrice }`, both non-negative integers,
- * `available` at most MAX_AVAILABLE (contracts); any other field is rejected. The rules and their
- * wording live in contracts, shared with any client that validates before sending.
- */
-export const StockBodySchema = StockLevelSchema;
 
 /** The parts of an API Gateway HTTP API (payload 2.0) event this handler reads. */
 export interface HttpApiEvent extends HttpRequestLike {
@@ -44,15 +37,15 @@ export interface ApiHandlerDeps {
    * @default - a DynamoDbStockStore on the table named by INVENTORY_TABLE_NAME
    */
   readonly store?: StockStore;
-  /** @default - a Powertools logger, service from POWERTOOLS_SERVICE_NAME */
+  /** @default - a Powertools logger, service `inventory-api` (or POWERTOOLS_SERVICE_NAME) */
   readonly logger?: Logger;
 }
 
 // Created once per cold start: every warm invocation reuses the client's connections.
 const tableName = process.env[INVENTORY_TABLE_NAME_ENV];
-const documentClient = tableName ? DynamoDBDocumentClient.from(new DynamoDBClient({})) : undefined;
+const documentClient = tableName ? newDocumentClient() : undefined;
 const defaultStore = documentClient && tableName ? new DynamoDbStockStore(documentClient, tableName) : undefined;
-const defaultLogger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'inventory-api' });
+const defaultLogger = serviceLogger('inventory-api');
 
 /**
  * Builds the API handler around the given ports. Tests pass a store on DynamoDB Local; the
@@ -64,10 +57,9 @@ export function createApiHandler(deps: ApiHandlerDeps = {}) {
   const logger = deps.logger ?? defaultLogger;
   const inventory = store ? new Inventory(store) : undefined;
 
-  return async (event: unknown, context?: LambdaContext): Promise<JsonResponse> => {
-    // Keys appended per invocation must not leak into the next one on a warm container.
-    logger.resetKeys();
-    if (context) logger.addContext(context);
+  // Details of a failure go to the log; the client gets an opaque 500.
+  const onError = (): JsonResponse => json(500, { error: StockApiError.InternalError });
+  return lambdaHandler({ logger, failureMessage: 'stock API request failed', onError }, async (event): Promise<JsonResponse> => {
     const request = (typeof event === 'object' && event !== null ? event : {}) as HttpApiEvent;
     const sku = request.pathParameters?.sku;
     logger.appendKeys({
@@ -76,18 +68,13 @@ export function createApiHandler(deps: ApiHandlerDeps = {}) {
       // Bounded: the value is client input and may not be a valid id.
       ...(typeof sku === 'string' ? { sku: sku.slice(0, 64) } : {}),
     });
-    try {
-      if (!inventory) {
-        throw new Error(`${INVENTORY_TABLE_NAME_ENV} is not set: deploy the function with InventoryStep.addApiRoutes`);
-      }
-      const response = await route(inventory, request);
-      logger.info('responded', { statusCode: response.statusCode });
-      return response;
-    } catch (error) {
-      logger.error('stock API request failed', error as Error);
-      return json(500, { error: StockApiError.InternalError });
+    if (!inventory) {
+      throw new Error(`${INVENTORY_TABLE_NAME_ENV} is not set: deploy the function with InventoryStep.addApiRoutes`);
     }
-  };
+    const response = await route(inventory, request);
+    logger.info('responded', { statusCode: response.statusCode });
+    return response;
+  });
 }
 
 async function route(inventory: Inventory, request: HttpApiEvent): Promise<JsonResponse> {
@@ -107,7 +94,9 @@ async function route(inventory: Inventory, request: HttpApiEvent): Promise<JsonR
     return item ? json(200, toBody(item)) : json(404, { error: StockApiError.UnknownSku });
   }
 
-  const body = parseJsonBody(request, StockBodySchema, StockApiError.InvalidStock);
+  // Body rules (`{ available, unitPrice }`, strict, `available` at most MAX_AVAILABLE) live in
+  // contracts, shared with any client that validates before sending.
+  const body = parseJsonBody(request, StockLevelSchema, StockApiError.InvalidStock);
   if (!body.ok) return body.response;
   return json(200, toBody(await inventory.putStock(sku, body.value)));
 }

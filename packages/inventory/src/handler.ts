@@ -2,20 +2,16 @@
  * Lambda entry of the inventory step: one function, dispatched on `action` (reserve | release).
  * Imported only by the bundle; never re-exported from the package root.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { ErrorName, InventoryInputSchema, parseOrThrow, type ReleaseResult, type Reservation } from '@order-flow/contracts';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { systemClock, type Clock, type LambdaContext } from '@order-flow/lambda-kit';
+import { documentClient as newDocumentClient, lambdaHandler, serviceLogger } from '@order-flow/lambda-kit/handler';
+import { ErrorName, parseOrThrow } from '@order-flow/contracts';
+import { InventoryInputSchema, type ReleaseResult, type Reservation } from './contract.js';
 import { DynamoDbStockStore } from './adapters/dynamodb-stock-store.js';
-import { Inventory, systemClock } from './domain/inventory.js';
-import { INVENTORY_TABLE_NAME_ENV, type LambdaContext } from './lambda-env.js';
+import { Inventory } from './domain/inventory.js';
+import { INVENTORY_TABLE_NAME_ENV } from './lambda-env.js';
 import { primeStepFunction } from './priming.js';
-import type { Clock, StockStore } from './ports.js';
-
-export type { LambdaContext } from './lambda-env.js';
-
-/** Environment variable holding the table name; set by `InventoryStep`. */
-export const TABLE_NAME_ENV = INVENTORY_TABLE_NAME_ENV;
+import type { StockStore } from './ports.js';
 
 /** What a handler built by {@link createHandler} needs; every field has a production default. */
 export interface HandlerDeps {
@@ -26,17 +22,18 @@ export interface HandlerDeps {
   readonly store?: StockStore;
   /** @default - the system clock */
   readonly clock?: Clock;
-  /** @default - a Powertools logger, service from POWERTOOLS_SERVICE_NAME */
+  /** @default - a Powertools logger, service `inventory` (or POWERTOOLS_SERVICE_NAME) */
   readonly logger?: Logger;
 }
 
 // Created once per cold start: every warm invocation reuses the client's connections.
-const tableName = process.env[TABLE_NAME_ENV];
-const documentClient = tableName
-  ? DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } })
-  : undefined;
+const tableName = process.env[INVENTORY_TABLE_NAME_ENV];
+const documentClient = tableName ? newDocumentClient() : undefined;
 const defaultStore = documentClient && tableName ? new DynamoDbStockStore(documentClient, tableName) : undefined;
-const defaultLogger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'inventory' });
+const defaultLogger = serviceLogger('inventory');
+
+/** Business outcomes (OutOfStock, InvalidInput, ...): expected answers, logged as warnings. */
+const EXPECTED_ERRORS = [ErrorName.InvalidInput, ErrorName.OutOfStock, ErrorName.UnknownSku, ErrorName.InventoryContention];
 
 /**
  * Builds the Lambda handler around the given ports. Tests pass a store on DynamoDB Local; the
@@ -47,15 +44,13 @@ export function createHandler(deps: HandlerDeps = {}) {
   const logger = deps.logger ?? defaultLogger;
   const inventory = store ? new Inventory(store, deps.clock ?? systemClock) : undefined;
 
-  return async (event: unknown, context?: LambdaContext): Promise<Reservation | ReleaseResult> => {
-    // Keys appended per invocation must not leak into the next one on a warm container.
-    logger.resetKeys();
-    if (context) logger.addContext(context);
-    if (!inventory) throw new Error(`${TABLE_NAME_ENV} is not set: deploy the function with the InventoryStep construct`);
-    // Tag logs with the orderId even when the event is invalid, so a rejected event can be traced.
-    const rawOrderId = (event as { orderId?: unknown } | null | undefined)?.orderId;
-    if (typeof rawOrderId === 'string') logger.appendKeys({ orderId: rawOrderId.slice(0, 64) });
-    try {
+  return lambdaHandler(
+    { logger, failureMessage: 'inventory step failed', expectedErrors: EXPECTED_ERRORS },
+    async (event): Promise<Reservation | ReleaseResult> => {
+      if (!inventory) throw new Error(`${INVENTORY_TABLE_NAME_ENV} is not set: deploy the function with the InventoryStep construct`);
+      // Tag logs with the orderId even when the event is invalid, so a rejected event can be traced.
+      const rawOrderId = (event as { orderId?: unknown } | null | undefined)?.orderId;
+      if (typeof rawOrderId === 'string') logger.appendKeys({ orderId: rawOrderId.slice(0, 64) });
       const input = parseOrThrow(InventoryInputSchema, event);
       logger.appendKeys({ orderId: input.orderId, action: input.action });
       if (input.action === 'reserve') {
@@ -66,23 +61,8 @@ export function createHandler(deps: HandlerDeps = {}) {
       const result = await inventory.release(input.orderId);
       logger.info('released', { released: result.released });
       return result;
-    } catch (error) {
-      // Business outcomes (OutOfStock, InvalidInput, ...) are expected; only the unknown is an error.
-      if (error instanceof Error && isKnownError(error)) logger.warn(error.message, { errorName: error.name });
-      else logger.error('inventory step failed', error as Error);
-      throw error;
-    }
-  };
-}
-
-const KNOWN_ERRORS = new Set<string>([
-  ErrorName.InvalidInput,
-  ErrorName.OutOfStock,
-  ErrorName.UnknownSku,
-  ErrorName.InventoryContention,
-]);
-function isKnownError(error: Error): boolean {
-  return KNOWN_ERRORS.has(error.name);
+    },
+  );
 }
 
 /** The Lambda entry point (`index.handler` in the bundle). */

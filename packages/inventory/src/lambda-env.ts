@@ -5,12 +5,3 @@
 
 /** Environment variable holding the inventory table name; set by `InventoryStep` on both functions. */
 export const INVENTORY_TABLE_NAME_ENV = 'INVENTORY_TABLE_NAME';
-
-/** The parts of the Lambda context the entries read (the `aws-lambda` types are not a dependency). */
-export interface LambdaContext {
-  readonly awsRequestId: string;
-  readonly functionName: string;
-  readonly functionVersion: string;
-  readonly invokedFunctionArn: string;
-  readonly memoryLimitInMB: string;
-}

@@ -40,7 +40,5 @@ export interface StockStore {
   putStock(item: StockItem): Promise<void>;
 }
 
-/** Source of the current time; injected so tests can pin it. */
-export interface Clock {
-  now(): Date;
-}
+/** Source of the current time; injected so tests can pin it (one definition, in lambda-kit). */
+export type { Clock } from '@order-flow/lambda-kit';

@@ -8,9 +8,11 @@
  * // tests/global-setup.ts
  * export { default } from '@order-flow/local/testing';
  */
+import { randomBytes } from 'node:crypto';
 import type {} from 'vitest';
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { startDynamoDbLocal } from './dynamodb/local.js';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_CREDENTIALS, startDynamoDbLocal } from './dynamodb/local.js';
 import { TABLE_TYPES, toCreateTableInput } from './cloudformation/tables.js';
 
 export { findFreePort, PortInUseError } from './aws-protocol/tcp-ports.js';
@@ -50,4 +52,84 @@ export function tableLayoutFromTemplate(template: TemplateJson, tableName: strin
   const tables = Object.values(template.Resources ?? {}).filter((resource) => TABLE_TYPES.has(resource.Type));
   if (tables.length !== 1) throw new Error(`Expected exactly one DynamoDB table in the template, found ${tables.length}`);
   return toCreateTableInput(tableName, tables[0]!.Properties ?? {});
+}
+
+/** A uniquely named table on a DynamoDB Local, for one test file (see {@link createTestTable}). */
+export interface TestTable {
+  readonly tableName: string;
+  /** The low-level client (CreateTable, raw attribute values). */
+  readonly client: DynamoDBClient;
+  /** A document client on the same endpoint; `undefined` attributes are omitted, as the stores expect. */
+  readonly documentClient: DynamoDBDocumentClient;
+  /** The item with this key (strongly consistent), or `undefined`. */
+  item(key: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
+  /** Every item (strongly consistent; one page, which test tables never outgrow). */
+  scan(): Promise<Record<string, unknown>[]>;
+  /** How many items the table holds. */
+  itemCount(): Promise<number>;
+  /** Deletes the table and closes the clients. */
+  dispose(): Promise<void>;
+}
+
+/** What {@link createTestTable} needs. */
+export interface TestTableOptions {
+  /** The DynamoDB Local endpoint, e.g. `inject('dynamodbEndpoint')`. */
+  readonly endpoint: string;
+  /**
+   * The synthesized template declaring exactly one table, or a function returning it (called at
+   * most once per process for the same function, so a file synthesizes its stack once).
+   */
+  readonly template: TemplateJson | (() => TemplateJson);
+  /** Start of the table name (letters, digits, `_`, `-`, `.`); a random suffix makes it unique. */
+  readonly prefix: string;
+}
+
+const synthesized = new WeakMap<() => TemplateJson, TemplateJson>();
+
+/**
+ * Creates a uniquely named table laid out exactly as the template declares it (keys, indexes):
+ * the one way the packages' tests make their DynamoDB Local tables, so test files can run in
+ * parallel on one DynamoDB Local and no test keeps a hand-written layout that could drift.
+ *
+ * @example
+ * const layout = () => {
+ *   const stack = new Stack(new App(), 'TableLayout');
+ *   new PaymentStep(stack, 'Payment', { code: lambda.Code.fromInline('exports.handler = () => {}') });
+ *   return Template.fromStack(stack).toJSON();
+ * };
+ * const table = await createTestTable({ endpoint: inject('dynamodbEndpoint'), template: layout, prefix: 'payment' });
+ * @throws Error when `prefix` is not a valid start of a table name, or the template has not exactly one table
+ */
+export async function createTestTable(options: TestTableOptions): Promise<TestTable> {
+  if (!/^[A-Za-z0-9_.-]{1,200}$/.test(options.prefix)) {
+    throw new Error(`createTestTable: prefix must be 1-200 letters, digits, "_", "-" or "." (got ${JSON.stringify(options.prefix)})`);
+  }
+  const template = typeof options.template === 'function' ? templateOnce(options.template) : options.template;
+  const tableName = `${options.prefix}-${randomBytes(6).toString('hex')}`;
+  const input = tableLayoutFromTemplate(template, tableName);
+  const client = new DynamoDBClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const documentClient = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  await client.send(new CreateTableCommand(input));
+  const scan = async () => (await documentClient.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [];
+  return {
+    tableName,
+    client,
+    documentClient,
+    item: async (key) => (await documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item,
+    scan,
+    itemCount: async () => (await scan()).length,
+    dispose: async () => {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+    },
+  };
+}
+
+function templateOnce(synthesize: () => TemplateJson): TemplateJson {
+  let template = synthesized.get(synthesize);
+  if (!template) {
+    template = synthesize();
+    synthesized.set(synthesize, template);
+  }
+  return template;
 }

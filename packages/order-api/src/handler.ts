@@ -3,10 +3,11 @@
  * `event.routeKey`. Imported only by the bundler and tests; never by the package root, so
  * aws-cdk-lib stays out of the bundle.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LambdaContext } from '@order-flow/lambda-kit';
+import { documentClient, lambdaHandler, serviceLogger } from '@order-flow/lambda-kit/handler';
 import {
   IdSchema,
   OrderRequestSchema,
@@ -38,15 +39,6 @@ export interface HttpApiEvent {
   readonly requestContext?: { readonly requestId?: string };
 }
 
-/** The parts of the Lambda context this handler uses (`aws-lambda` types are not a dependency). */
-export interface LambdaContext {
-  readonly functionName: string;
-  readonly functionVersion: string;
-  readonly invokedFunctionArn: string;
-  readonly memoryLimitInMB: string;
-  readonly awsRequestId: string;
-}
-
 /** What {@link createHandler} needs. */
 export interface HandlerDependencies {
   /** The order-status service (`OrderService` from `@order-flow/order-status/runtime`). */
@@ -63,13 +55,13 @@ export interface HandlerDependencies {
 export type OrderApiHandler = (event: unknown, context?: LambdaContext) => Promise<JsonResponse>;
 
 // Created once per cold start: reused across invocations.
-const defaultLogger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
+const defaultLogger = serviceLogger(SERVICE_NAME);
 const ordersTable = process.env[ORDERS_TABLE_ENV];
 const stateMachineArn = process.env[STATE_MACHINE_ARN_ENV];
 const clients =
   ordersTable && stateMachineArn
     ? {
-        dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+        dynamodb: documentClient(),
         sfn: new SFNClient({}),
       }
     : undefined;
@@ -96,24 +88,18 @@ export function createHandler({ orders, sfn, stateMachineArn, logger = defaultLo
     'GET /orders/{orderId}': (event, log) => getOrder(event, orders, log),
   };
 
-  return async (rawEvent, context) => {
-    // Keys of the previous invocation must not leak into this one's logs.
-    logger.resetKeys();
-    if (context) logger.addContext(context);
+  // Bodies and tokens are never logged; the SDK/engine error says what went wrong, the client
+  // gets an opaque 500.
+  const onError = (): JsonResponse => errorResponse(500, { error: OrderApiErrors.InternalError });
+  return lambdaHandler({ logger, failureMessage: 'request failed', onError }, async (rawEvent) => {
     const event = asHttpApiEvent(rawEvent);
     logger.appendKeys({ routeKey: event.routeKey, apiRequestId: event.requestContext?.requestId });
     const route = event.routeKey === undefined ? undefined : routes[event.routeKey];
     if (!route) {
       return rejected(logger, 404, { error: OrderApiErrors.NotFound, message: `No route ${event.routeKey ?? '(none)'}` });
     }
-    try {
-      return await route(event, logger);
-    } catch (error) {
-      // Bodies and tokens are never logged; the SDK/engine error says what went wrong.
-      logger.error('request failed', error as Error);
-      return errorResponse(500, { error: OrderApiErrors.InternalError });
-    }
-  };
+    return route(event, logger);
+  });
 }
 
 /** The Lambda entry point (`index.handler` in the bundle). */
@@ -144,6 +130,18 @@ async function submitOrder(event: HttpApiEvent, orders: OrderRecords, workflow: 
     }
     throw error;
   }
+  const accepted = (body: { status: string; executionArn?: string }) =>
+    json(202, { orderId, ...body }, { location: `/orders/${orderId}` });
+
+  // The duplicate guard: of every request for this order (a client's retries, two racing), the
+  // one that claims the start starts the execution. It does not rely on execution names being
+  // idempotent, which they are not for Express workflows.
+  const token = randomUUID();
+  const claim = await orders.claimWorkflowStart(orderId, token);
+  if (!claim.claimed) {
+    logger.info('order already accepted', { status: claim.status ?? status, executionArn: claim.executionArn, startInProgress: !claim.executionArn });
+    return accepted({ status: claim.status ?? status, ...(claim.executionArn && { executionArn: claim.executionArn }) });
+  }
 
   let executionArn: string;
   try {
@@ -152,8 +150,13 @@ async function submitOrder(event: HttpApiEvent, orders: OrderRecords, workflow: 
     logger.info('order accepted', { status, executionArn, alreadyStarted: started.alreadyStarted });
   } catch (error) {
     if (!isNamed(error, OrderApiErrors.WorkflowUnavailable)) throw error;
-    // The PENDING record stays: the same request again finds it (no-op) and starts the workflow.
+    // The PENDING record stays and the claim goes: the same request again finds the record
+    // (no-op), claims the start and starts the workflow.
     logger.error('workflow could not be started', error);
+    await orders.releaseWorkflowClaim(orderId, token).catch((releaseError: unknown) => {
+      // The claim then lapses by itself after its lease (WORKFLOW_CLAIM_LEASE_MS).
+      logger.error('workflow claim could not be released', releaseError as Error);
+    });
     return errorResponse(
       503,
       {
@@ -163,7 +166,9 @@ async function submitOrder(event: HttpApiEvent, orders: OrderRecords, workflow: 
       { 'retry-after': '1' },
     );
   }
-  return json(202, { orderId, status, executionArn }, { location: `/orders/${orderId}` });
+  // A lost claim (this request outlived the lease) is harmless: the execution runs either way.
+  if (!(await orders.recordWorkflowStarted(orderId, token, executionArn))) logger.warn('workflow claim was taken over', { executionArn });
+  return accepted({ status, executionArn });
 }
 
 async function getOrder(event: HttpApiEvent, orders: OrderRecords, logger: Logger): Promise<JsonResponse> {

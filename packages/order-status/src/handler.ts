@@ -3,16 +3,16 @@
  * `fail`), each returning the OrderRecord. Imported only by the bundler and tests; never by the
  * package root, so aws-cdk-lib stays out of the bundle.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ErrorName, ID_PATTERN, OrderStatusInputSchema, parseOrThrow, ValidationError, type OrderRecord } from '@order-flow/contracts';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { LambdaContext } from '@order-flow/lambda-kit';
+import { documentClient as newDocumentClient, lambdaHandler, serviceLogger } from '@order-flow/lambda-kit/handler';
+import { ErrorName, ID_PATTERN, parseOrThrow, ValidationError, type OrderRecord } from '@order-flow/contracts';
+import { OrderStatusInputSchema } from './contract.js';
 import { DynamoDbOrderStore } from './adapters/dynamodb-order-store.js';
 import { ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
 import type { OrderIdSource } from './domain/order-id.js';
 import { OrderService } from './order-service.js';
 import { primeOrderStatusFunction } from './priming.js';
-
 
 /**
  * `causedBy` of the PENDING history entry when the create event carries no state name (no
@@ -20,15 +20,6 @@ import { primeOrderStatusFunction } from './priming.js';
  * default create state.
  */
 export const CREATE_CAUSED_BY = 'CreateOrder';
-
-/** The parts of the Lambda context this handler uses (`aws-lambda` types are not a dependency). */
-export interface LambdaContext {
-  readonly functionName: string;
-  readonly functionVersion: string;
-  readonly invokedFunctionArn: string;
-  readonly memoryLimitInMB: string;
-  readonly awsRequestId: string;
-}
 
 /** What {@link createHandler} needs. */
 export interface HandlerDependencies {
@@ -40,12 +31,22 @@ export interface HandlerDependencies {
 /** The Lambda handler's signature. */
 export type OrderStatusHandler = (event: unknown, context?: LambdaContext) => Promise<OrderRecord>;
 
+/**
+ * Errors that are answers, not faults: logged as warnings so alarms on ERROR stay meaningful.
+ * The event is never logged: it may hold a payment token or, if a client erred, a card number.
+ */
+const EXPECTED_ERRORS = [
+  ErrorName.InvalidInput,
+  ErrorName.InvalidOrder,
+  ErrorName.OrderConflict,
+  ErrorName.OrderNotFound,
+  ErrorName.IllegalTransition,
+];
+
 // Created once per cold start: reused across invocations.
-const defaultLogger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
+const defaultLogger = serviceLogger(SERVICE_NAME);
 const ordersTable = process.env[ORDERS_TABLE_ENV];
-const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+const documentClient = newDocumentClient();
 const defaultHandler = createHandler({
   service: new OrderService(new DynamoDbOrderStore(documentClient, ordersTable ?? '')),
   logger: defaultLogger,
@@ -56,41 +57,30 @@ const defaultHandler = createHandler({
  * logging with a store pointed wherever they like.
  */
 export function createHandler({ service, logger = defaultLogger }: HandlerDependencies): OrderStatusHandler {
-  return async (event, context) => {
-    // Keys of the previous invocation must not leak into this one's logs.
-    logger.resetKeys();
-    if (context) logger.addContext(context);
-    try {
-      const { event: contractEvent, orderIdSource } = takeOrderIdSource(event);
-      const input = parseOrThrow(OrderStatusInputSchema, contractEvent);
-      let record: OrderRecord;
-      switch (input.action) {
-        case 'create': {
-          const requestedId = requestedOrderId(input.order);
-          if (requestedId) logger.appendKeys({ orderId: requestedId });
-          record = await service.create(input.order, orderIdSource?.state ?? CREATE_CAUSED_BY, orderIdSource ?? input.executionName);
-          break;
-        }
-        case 'confirm':
-          logger.appendKeys({ orderId: input.orderId });
-          record = await service.confirm(input.orderId, input, input.causedBy);
-          break;
-        case 'fail':
-          logger.appendKeys({ orderId: input.orderId });
-          record = await service.fail(input.orderId, input.reason, input.causedBy, input.error);
-          break;
+  return lambdaHandler({ logger, failureMessage: 'order status action failed', expectedErrors: EXPECTED_ERRORS }, async (event) => {
+    const { event: contractEvent, orderIdSource } = takeOrderIdSource(event);
+    const input = parseOrThrow(OrderStatusInputSchema, contractEvent);
+    let record: OrderRecord;
+    switch (input.action) {
+      case 'create': {
+        const requestedId = requestedOrderId(input.order);
+        if (requestedId) logger.appendKeys({ orderId: requestedId });
+        record = await service.create(input.order, orderIdSource?.state ?? CREATE_CAUSED_BY, orderIdSource ?? input.executionName);
+        break;
       }
-      logger.appendKeys({ orderId: record.orderId });
-      logger.info('order status', { action: input.action, status: record.status, reason: record.reason });
-      return record;
-    } catch (error) {
-      // The event is never logged: it may hold a payment token or, if a client erred, a card number.
-      const { name, message } = error instanceof Error ? error : new Error(String(error));
-      if (isExpectedError(name)) logger.warn('order status action rejected', { errorName: name, errorMessage: message });
-      else logger.error('order status action failed', error as Error);
-      throw error;
+      case 'confirm':
+        logger.appendKeys({ orderId: input.orderId });
+        record = await service.confirm(input.orderId, input, input.causedBy);
+        break;
+      case 'fail':
+        logger.appendKeys({ orderId: input.orderId });
+        record = await service.fail(input.orderId, input.reason, input.causedBy, input.error);
+        break;
     }
-  };
+    logger.appendKeys({ orderId: record.orderId });
+    logger.info('order status', { action: input.action, status: record.status, reason: record.reason });
+    return record;
+  });
 }
 
 /** The Lambda entry point (`index.handler` in the bundle). */
@@ -100,19 +90,6 @@ export const handler = async (event: unknown, context?: LambdaContext): Promise<
   }
   return defaultHandler(event, context);
 };
-
-/** Errors that are answers, not faults: logged as warnings so alarms on ERROR stay meaningful. */
-const EXPECTED_ERRORS = new Set<string>([
-  ErrorName.InvalidInput,
-  ErrorName.InvalidOrder,
-  ErrorName.OrderConflict,
-  ErrorName.OrderNotFound,
-  ErrorName.IllegalTransition,
-]);
-
-function isExpectedError(name: string): boolean {
-  return EXPECTED_ERRORS.has(name);
-}
 
 function requestedOrderId(order: unknown): string | undefined {
   if (order && typeof order === 'object' && 'orderId' in order && typeof order.orderId === 'string') {

@@ -7,6 +7,7 @@ import { ErrorName } from '@order-flow/contracts';
 
 export {
   OrderStatusStep,
+  OrderStatusStepBase,
   type ConfirmOrderTaskOptions,
   type CreateOrderTaskOptions,
   type FailOrderTaskOptions,
@@ -16,7 +17,7 @@ export { BY_CUSTOMER_INDEX, ORDERS_TABLE_ENV } from './config.js';
 export { IllegalTransitionError, OrderConflictError, OrderNotFoundError } from './domain/errors.js';
 export { LEGAL_TRANSITIONS, isLegalTransition } from './domain/transitions.js';
 export type { CaughtError, Confirmation } from './domain/order.js';
-export type { Clock, OrderStore, PutIfAbsentResult, StatusChange } from './ports.js';
+export type { ClaimResult, Clock, OrderStore, PutIfAbsentResult, StatusChange, WorkflowClaim } from './ports.js';
 
 /** Error names this step throws: the Step Functions errors to match in `Retry`/`Catch`. */
 export const OrderStatusErrors = {
@@ -31,3 +32,4 @@ export const OrderStatusErrors = {
   /** Not PENDING -> CONFIRMED | FAILED (or FAILED again with another reason). */
   IllegalTransition: ErrorName.IllegalTransition,
 } as const;
+export type { ConfirmOrderInput, CreateOrderInput, FailOrderInput, OrderStatusInput } from './contract.js';

@@ -10,6 +10,7 @@ import {
 } from '@order-flow/contracts';
 import { IllegalTransitionError, OrderConflictError, OrderNotFoundError } from './domain/errors.js';
 import { derivedOrderId, type OrderIdSource } from './domain/order-id.js';
+import { isLegalTransition, legalSources } from './domain/transitions.js';
 import {
   confirmedEntry,
   failedEntry,
@@ -18,13 +19,20 @@ import {
   type CaughtError,
   type Confirmation,
 } from './domain/order.js';
-import { systemClock, type Clock, type OrderStore, type StatusChange } from './ports.js';
+import { systemClock, type ClaimResult, type Clock, type OrderStore, type StatusChange } from './ports.js';
 
 /**
  * A conditional write that fails and a read that then still shows PENDING cannot happen with a
  * strongly consistent store; the bound keeps a misbehaving store from looping forever.
  */
 const MAX_WRITE_ATTEMPTS = 3;
+
+/**
+ * How long a workflow-start claim holds before another request may take it over: longer than
+ * any one API invocation lives (the Order API function's timeout is 10 s), so a live claimant is
+ * never overtaken, and short enough that a client retrying after a crash gets its order started.
+ */
+export const WORKFLOW_CLAIM_LEASE_MS = 30_000;
 
 /**
  * The order-status use cases: create, confirm, fail, get. Every change is a conditional write
@@ -78,7 +86,7 @@ export class OrderService {
       total: confirmation.total,
       paymentId: confirmation.paymentId,
     };
-    return this.applyFromPending(orderId, change, (current) => current.status === OrderStatus.CONFIRMED);
+    return this.apply(orderId, change, (current) => current.status === OrderStatus.CONFIRMED);
   }
 
   /**
@@ -93,7 +101,7 @@ export class OrderService {
       entry: failedEntry(at, causedBy, reason, error),
       reason,
     };
-    return this.applyFromPending(
+    return this.apply(
       orderId,
       change,
       (current) => current.status === OrderStatus.FAILED && current.reason === reason,
@@ -105,19 +113,53 @@ export class OrderService {
     return this.store.get(orderId);
   }
 
-  private async applyFromPending(
+  /**
+   * Claims the start of a PENDING order's workflow execution for `token`. Of any number of
+   * requests for one order, racing or retried, one gets the claim; the others learn the started
+   * execution or that a start is under way. This is the API's duplicate guard: it holds for
+   * Express workflows, whose StartExecution starts a new execution on every call.
+   *
+   * The claimant then calls {@link recordWorkflowStarted} or, when the start failed,
+   * {@link releaseWorkflowClaim}. A claimant that dies in between loses the claim after
+   * {@link WORKFLOW_CLAIM_LEASE_MS}.
+   */
+  async claimWorkflowStart(orderId: string, token: string, leaseMs: number = WORKFLOW_CLAIM_LEASE_MS): Promise<ClaimResult> {
+    const now = this.clock.now();
+    return this.store.claimWorkflowStart(orderId, { token, at: now.toISOString() }, new Date(now.getTime() - leaseMs).toISOString());
+  }
+
+  /**
+   * Records the execution `token`'s claim started.
+   * @returns false when the claim had gone stale and was taken over (the execution started anyway)
+   */
+  async recordWorkflowStarted(orderId: string, token: string, executionArn: string): Promise<boolean> {
+    return this.store.recordWorkflowStarted(orderId, token, executionArn);
+  }
+
+  /** Gives up `token`'s claim after a failed start, so the client's retry can start the workflow. */
+  async releaseWorkflowClaim(orderId: string, token: string): Promise<void> {
+    return this.store.releaseWorkflowClaim(orderId, token);
+  }
+
+  /**
+   * Writes `change` on condition that the stored status is one it may legally come from
+   * (LEGAL_TRANSITIONS): the table enforces the rule atomically, so two writers racing
+   * (the workflow confirming, the reconciler failing) cannot both win.
+   */
+  private async apply(
     orderId: string,
     change: StatusChange,
     isRepeat: (current: OrderRecord) => boolean,
   ): Promise<OrderRecord> {
+    const from = legalSources(change.status);
     for (let attempt = 1; ; attempt++) {
-      const updated = await this.store.transition(orderId, OrderStatus.PENDING, change);
+      const updated = await this.store.transition(orderId, from, change);
       if (updated) return updated;
       // The write was refused: find out why, from the store rather than from an earlier read.
       const current = await this.store.get(orderId);
       if (!current) throw new OrderNotFoundError(orderId);
       if (isRepeat(current)) return current;
-      if (current.status !== OrderStatus.PENDING || attempt >= MAX_WRITE_ATTEMPTS) {
+      if (!isLegalTransition(current.status, change.status) || attempt >= MAX_WRITE_ATTEMPTS) {
         throw new IllegalTransitionError(orderId, current.status, change.status, {
           current: current.reason,
           requested: change.reason,

@@ -3,34 +3,19 @@
  * RefundResult out. Errors keep their stable `name` (Lambda's errorType), which the workflow's
  * Retry/Catch match on.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PaymentInputSchema, parseOrThrow, type ChargeResult, type RefundResult } from '@order-flow/contracts';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ErrorName, parseOrThrow } from '@order-flow/contracts';
+import { PaymentInputSchema, type ChargeResult, type RefundResult } from './contract.js';
+import { systemClock, type Clock, type LambdaContext } from '@order-flow/lambda-kit';
+import { documentClient, lambdaHandler, serviceLogger } from '@order-flow/lambda-kit/handler';
 import { DynamoDbPaymentStore } from './adapters/dynamodb-payment-store.js';
 import { parseOutageWindows, type OutageWindow } from './adapters/outage-windows.js';
 import { SimulatedGateway } from './adapters/simulated-gateway.js';
 import { PaymentService } from './domain/payment-service.js';
-import {
-  PAYMENT_GATEWAY_ENV as GATEWAY_ENV,
-  PAYMENT_TABLE_NAME_ENV as TABLE_NAME_ENV,
-  SIMULATED_GATEWAY_OUTAGES_ENV as OUTAGES_ENV,
-} from './env.js';
-import type { Clock, PaymentGateway } from './ports.js';
+import { PAYMENT_TABLE_NAME_ENV, SIMULATED_GATEWAY_OUTAGES_ENV } from './env.js';
+import type { PaymentGateway } from './ports.js';
 import { primePaymentFunction } from './priming.js';
-import { systemClock } from './ports.js';
-
-/** The part of the Lambda context the handler uses (the `aws-lambda` types are not a dependency). */
-export interface LambdaContext {
-  readonly awsRequestId: string;
-  readonly functionName: string;
-  readonly functionVersion: string;
-  readonly invokedFunctionArn: string;
-  readonly memoryLimitInMB: string;
-  readonly logGroupName: string;
-  readonly logStreamName: string;
-  getRemainingTimeInMillis(): number;
-}
 
 /** What {@link createHandler} wires together. */
 export interface HandlerDeps {
@@ -40,7 +25,7 @@ export interface HandlerDeps {
   readonly tableName: string | undefined;
   /** @default the SimulatedGateway on the same table */
   readonly gateway?: PaymentGateway;
-  /** @default a Powertools Logger for service `payment` */
+  /** @default a Powertools Logger for service `payment` (or POWERTOOLS_SERVICE_NAME) */
   readonly logger?: Logger;
   /** @default the system clock */
   readonly clock?: Clock;
@@ -55,15 +40,21 @@ export interface HandlerDeps {
 export type PaymentResult = ChargeResult | RefundResult;
 
 // Once per cold start: the SDK client reuses its connections across invocations.
-const defaultClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
-const defaultLogger = new Logger({ serviceName: 'payment' });
-const configuredTableName = process.env[TABLE_NAME_ENV];
-const configuredGateway = process.env[GATEWAY_ENV] ?? 'simulated';
+const defaultClient = documentClient();
+const defaultLogger = serviceLogger('payment');
+const configuredTableName = process.env[PAYMENT_TABLE_NAME_ENV];
 // Parsed once per cold start. A malformed value fails Init with an error naming the variable and
 // the rule, rather than running a gateway that never goes down as the test or demo asked.
-const configuredOutages = parseOutageWindows(process.env[OUTAGES_ENV]);
+const configuredOutages = parseOutageWindows(process.env[SIMULATED_GATEWAY_OUTAGES_ENV]);
+
+/** Answers, not faults: a declined card, a voided payment, a bad event, a gateway that is down (retried). */
+const EXPECTED_ERRORS = [
+  ErrorName.InvalidInput,
+  ErrorName.PaymentDeclined,
+  ErrorName.PaymentVoided,
+  ErrorName.PaymentGatewayUnavailable,
+  ErrorName.PaymentIdempotencyConflict,
+];
 
 /**
  * Builds the handler from its dependencies; tests pass a client pointed at DynamoDB Local.
@@ -75,16 +66,16 @@ export function createHandler(deps: HandlerDeps) {
   const getService = (): PaymentService => {
     if (service) return service;
     // Checked at first use, not import, so importing this module (e.g. in tests) never throws.
-    if (!deps.tableName) throw new Error(`${TABLE_NAME_ENV} is not set: the payment step has no table to use`);
+    if (!deps.tableName) throw new Error(`${PAYMENT_TABLE_NAME_ENV} is not set: the payment step has no table to use`);
     const clock = deps.clock ?? systemClock;
     const gateway = deps.gateway ?? new SimulatedGateway(deps.client, deps.tableName, clock, undefined, deps.gatewayOutages);
     service = new PaymentService(new DynamoDbPaymentStore(deps.client, deps.tableName), gateway, clock);
     return service;
   };
 
-  return async (event: unknown, context?: LambdaContext): Promise<PaymentResult> => {
-    if (context) logger.addContext(context as Parameters<Logger['addContext']>[0]);
-    try {
+  return lambdaHandler(
+    { logger, failureMessage: 'Payment action failed', expectedErrors: EXPECTED_ERRORS },
+    async (event): Promise<PaymentResult> => {
       const input = parseOrThrow(PaymentInputSchema, event);
       logger.appendKeys({ orderId: input.orderId, action: input.action });
       const payments = getService();
@@ -98,15 +89,8 @@ export function createHandler(deps: HandlerDeps) {
       const result = await payments.charge(input);
       logger.info('Charge captured', { paymentId: result.paymentId });
       return result;
-    } catch (error) {
-      // Name and message only: messages never carry tokens, and the raw event is never logged.
-      const { name, message } = error instanceof Error ? error : new Error(String(error));
-      logger.warn('Payment action failed', { errorName: name, errorMessage: message });
-      throw error;
-    } finally {
-      logger.resetKeys();
-    }
-  };
+    },
+  );
 }
 
 /** `tok_visa` -> `tok_vi…`: enough to recognise a test token, too little to reuse one. */
@@ -114,17 +98,12 @@ export function tokenPrefix(token: string): string {
   return token.length > 6 ? `${token.slice(0, 6)}…` : '…';
 }
 
-function assertKnownGateway(name: string): void {
-  if (name !== 'simulated') throw new Error(`${GATEWAY_ENV}=${name} is not supported: only 'simulated' is built in`);
-}
-
-const defaultHandler = createHandler({ client: defaultClient, tableName: configuredTableName, gatewayOutages: configuredOutages });
-
 /** The Lambda entry point (`index.handler` in the bundle). */
-export const handler = async (event: unknown, context?: LambdaContext): Promise<PaymentResult> => {
-  assertKnownGateway(configuredGateway);
-  return defaultHandler(event, context);
-};
+export const handler: (event: unknown, context?: LambdaContext) => Promise<PaymentResult> = createHandler({
+  client: defaultClient,
+  tableName: configuredTableName,
+  gatewayOutages: configuredOutages,
+});
 
 // Last in the module: the dry run needs every declaration above initialized. Lambda's Init
 // phase runs this top level once per execution environment, before its first invocation: a dry-run charge here (nothing is

@@ -6,6 +6,7 @@
 export * from './construct.js';
 export { PAYMENT_GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV, SIMULATED_GATEWAY_OUTAGES_ENV } from './env.js';
 export { PaymentDeclined, PaymentGatewayUnavailable, PaymentIdempotencyConflict, PaymentVoided } from './domain/errors.js';
+export { DeclineCode, PaymentStatus, type ChargeInput, type ChargeResult, type PaymentInput, type RefundInput, type RefundResult } from './contract.js';
 export type {
   Clock,
   Delay,

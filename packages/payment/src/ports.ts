@@ -1,4 +1,4 @@
-import type { DeclineCode, PaymentStatus } from '@order-flow/contracts';
+import type { DeclineCode, PaymentStatus } from './contract.js';
 
 /** What the step asks a gateway to charge. The key makes a repeated request a no-op. */
 export interface GatewayChargeRequest {
@@ -130,13 +130,8 @@ export interface PaymentStore {
   markRefunded(orderId: string, refund: { refundId: string; paymentId: string }, at: string): Promise<boolean>;
 }
 
-/** Source of the current time, injectable so tests can pin timestamps. */
-export interface Clock {
-  now(): Date;
-}
-
-/** The system clock. */
-export const systemClock: Clock = { now: () => new Date() };
+/** Source of the current time, injectable so tests can pin timestamps (one definition, in lambda-kit). */
+export type { Clock } from '@order-flow/lambda-kit';
 
 /**
  * Awaited by the DynamoDB adapters before each call they make, labelled with the call: tests pass

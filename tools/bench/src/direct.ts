@@ -6,7 +6,9 @@
  * `OrderConfirmed` event put on the same bus. What the workflow adds on top is orchestration only:
  * the engine, its history, JSONPath, the Task integrations and the virtual clock.
  */
-import type { ChargeResult, OrderRecord, Reservation } from '@order-flow/contracts';
+import type { OrderRecord } from '@order-flow/contracts';
+import type { Reservation } from '@order-flow/inventory';
+import type { ChargeResult } from '@order-flow/payment';
 import type { LocalRuntime } from '@order-flow/local';
 import type { AslDefinition } from './asl.js';
 import { benchOrder, type OrderRunner } from './throughput.js';

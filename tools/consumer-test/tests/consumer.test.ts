@@ -31,7 +31,7 @@ const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const tsc = join(REPO_ROOT, 'node_modules', '.bin', 'tsc');
 
 /** The packages the consumer installs, by workspace directory. */
-const PACKAGES = ['contracts', 'construct-kit', 'inventory', 'payment', 'order-status', 'step-functions', 'local-runtime'] as const;
+const PACKAGES = ['contracts', 'construct-kit', 'lambda-kit', 'inventory', 'payment', 'order-status', 'step-functions', 'local-runtime'] as const;
 /** Third-party versions the consumer pins (what a CDK app would have). */
 const THIRD_PARTY = {
   'aws-cdk-lib': '2.276.0',

@@ -24,6 +24,12 @@ describe('changeset rules', () => {
       '@order-flow/local',
     ]);
   });
+  it('refuses a file whose front matter is not a changeset, naming the file', () => {
+    const files = new Map([['.changeset/typo.md', '---\n"@order-flow/payment": patchy\n---\n\nText']]);
+    expect(() => packagesInChangesets(files)).toThrow(/^\.changeset\/typo\.md is not a valid changeset/);
+    // Negative control: the same file with a real bump type is read.
+    expect([...packagesInChangesets(new Map([['.changeset/ok.md', '---\n"@order-flow/payment": patch\n---\n\nText']]))]).toEqual(['@order-flow/payment']);
+  });
   it('ignores tests and docs, not sources or the manifest', () => {
     expect(shipsToUsers('tests/unit/a.test.ts')).toBe(false);
     expect(shipsToUsers('README.md')).toBe(false);

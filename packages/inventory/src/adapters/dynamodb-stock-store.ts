@@ -7,6 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { PricedLine } from '@order-flow/contracts';
+import { isConditionalCheckFailed } from '@order-flow/lambda-kit';
 import { InventoryContentionError, type Shortage } from '../domain/errors.js';
 import { ReservationStatus, type ReservationRecord, type StockItem } from '../domain/reservation.js';
 import type { CommitOutcome, StockStore } from '../ports.js';
@@ -151,7 +152,7 @@ export class DynamoDbStockStore implements StockStore {
       ));
       return true;
     } catch (error) {
-      if (errorName(error) === 'ConditionalCheckFailedException') return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }

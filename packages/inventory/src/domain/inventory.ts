@@ -1,5 +1,7 @@
-import type { OrderItem, ReleaseResult, Reservation } from '@order-flow/contracts';
-import type { Clock, StockStore } from '../ports.js';
+import type { OrderItem } from '@order-flow/contracts';
+import type { ReleaseResult, Reservation } from '../contract.js';
+import { systemClock, type Clock } from '@order-flow/lambda-kit';
+import type { StockStore } from '../ports.js';
 import { InventoryContentionError, OutOfStockError } from './errors.js';
 import {
   newReservation,
@@ -10,9 +12,6 @@ import {
   validateStockItem,
   type StockItem,
 } from './reservation.js';
-
-/** The system clock. */
-export const systemClock: Clock = { now: () => new Date() };
 
 /**
  * Attempts per reserve when prices change between read and write. A price change is an admin
@@ -93,7 +92,8 @@ export class Inventory {
   /**
    * Creates or replaces the stock of one SKU (admin seeding). Replaces `available` outright, so
    * do not use it to adjust stock while orders are being reserved.
-   * @throws ValidationError (`InvalidInput`) unless `available` and `unitPrice` are non-negative integers.
+   * @throws ValidationError (`InvalidInput`) unless the SKU is an id and `available` / `unitPrice`
+   * follow contracts' `StockLevelSchema` (non-negative whole numbers, `available` at most `MAX_AVAILABLE`).
    */
   async putStock(sku: string, input: { available: number; unitPrice: number }): Promise<StockItem> {
     const item = validateStockItem(sku, input);

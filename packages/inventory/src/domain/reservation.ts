@@ -1,12 +1,5 @@
-import {
-  ErrorName,
-  ID_PATTERN,
-  ValidationError,
-  type OrderItem,
-  type PricedLine,
-  type Reservation,
-  type ValidationIssue,
-} from '@order-flow/contracts';
+import { ErrorName, IdSchema, StockLevelSchema, toIssues, ValidationError, type OrderItem, type PricedLine, type ValidationIssue } from '@order-flow/contracts';
+import { type Reservation } from '../contract.js';
 import { UnknownSkuError, type UnknownSkuLine } from './errors.js';
 
 /** Lifecycle of a stored reservation. RELEASED is final: a released order never takes stock again. */
@@ -80,20 +73,19 @@ export function toReservation(record: ReservationRecord): Reservation {
 }
 
 /**
- * Checks an admin stock write: SKU shape and non-negative integer amounts.
+ * Checks an admin stock write with the same rules the stock API applies to its body: the SKU is
+ * an id (`IdSchema`), `available` and `unitPrice` follow `StockLevelSchema` (non-negative whole
+ * numbers, `available` at most `MAX_AVAILABLE`). One set of rules, so a caller of the domain
+ * cannot store what the API would refuse.
  * @throws ValidationError (`InvalidInput`) naming every offending field.
  */
 export function validateStockItem(sku: string, input: { available: unknown; unitPrice: unknown }): StockItem {
-  const issues: ValidationIssue[] = [];
-  if (typeof sku !== 'string' || !ID_PATTERN.test(sku)) {
-    issues.push({ path: 'sku', message: 'must be 1-64 characters, each a letter, digit, "_" or "-"' });
-  }
-  for (const field of ['available', 'unitPrice'] as const) {
-    const value = input[field];
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      issues.push({ path: field, message: 'must be a non-negative whole number' });
-    }
-  }
-  if (issues.length > 0) throw new ValidationError(ErrorName.InvalidInput, issues);
-  return { sku, available: input.available as number, unitPrice: input.unitPrice as number };
+  const skuResult = IdSchema.safeParse(sku);
+  const levelResult = StockLevelSchema.safeParse({ available: input.available, unitPrice: input.unitPrice });
+  const issues: ValidationIssue[] = [
+    ...(skuResult.success ? [] : toIssues(skuResult.error).map((issue) => ({ ...issue, path: 'sku' }))),
+    ...(levelResult.success ? [] : toIssues(levelResult.error)),
+  ];
+  if (issues.length > 0 || !levelResult.success) throw new ValidationError(ErrorName.InvalidInput, issues);
+  return { sku, ...levelResult.data };
 }

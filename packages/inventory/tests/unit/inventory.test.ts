@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorName, ValidationError } from '@order-flow/contracts';
+import { ErrorName, MAX_AVAILABLE, ValidationError } from '@order-flow/contracts';
 import { OutOfStockError, UnknownSkuError } from '../../src/domain/errors.js';
 import { Inventory } from '../../src/domain/inventory.js';
 import type { CommitOutcome } from '../../src/ports.js';
@@ -207,10 +207,19 @@ describe('Inventory stock admin', () => {
 
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).name).toBe(ErrorName.InvalidInput);
-    expect((error as ValidationError).message).toBe(
-      'available: must be a non-negative whole number; unitPrice: must be a non-negative whole number',
-    );
+    expect((error as ValidationError).message).toBe('available: must be at least 0; unitPrice: must be a whole number of minor units');
     expect(store.stock.get('SKU-A')?.available).toBe(5);
+  });
+
+  it('applies the stock API\'s maximum: MAX_AVAILABLE is stored, one more is refused', async () => {
+    const { store, inventory } = setup();
+
+    const atMaximum = await inventory.putStock('SKU-A', { available: MAX_AVAILABLE, unitPrice: 1 });
+    const overMaximum = await inventory.putStock('SKU-A', { available: MAX_AVAILABLE + 1, unitPrice: 1 }).catch((e: unknown) => e);
+
+    expect(atMaximum.available).toBe(MAX_AVAILABLE);
+    expect((overMaximum as ValidationError).message).toBe(`available: must be at most ${MAX_AVAILABLE}`);
+    expect(store.stock.get('SKU-A')?.available).toBe(MAX_AVAILABLE);
   });
 
   it('rejects a malformed SKU', async () => {

@@ -81,7 +81,7 @@ describe('POST /orders', () => {
     expect(await table.item(orderId)).toEqual(recordAfterFirst);
   });
 
-  it('answers a resubmission after the execution finished (ExecutionAlreadyExists) with the same executionArn', async () => {
+  it('answers a resubmission after the execution finished with the recorded executionArn, without calling StartExecution again', async () => {
     // Prepare
     const orderId = uniqueOrderId();
     const order = { orderId, ...sampleOrder() };
@@ -96,6 +96,49 @@ describe('POST /orders', () => {
     expect(again.statusCode).toBe(202);
     expect(bodyOf(again)).toEqual({ orderId, status: 'PENDING', executionArn: executionArnOf(orderId) });
     expect(await table.item(orderId)).toEqual(recordBefore);
+    expect(stepFunctions.callsFor(orderId)).toHaveLength(1);
+  });
+
+  it('starts one execution for concurrent duplicates: the PENDING record is the guard, not the execution name (Express does not dedupe names)', async () => {
+    // Prepare
+    const orderId = uniqueOrderId();
+    const order = { orderId, ...sampleOrder() };
+
+    // Act: eight copies of the request at once
+    const responses = await Promise.all(Array.from({ length: 8 }, () => handler(postOrder(order))));
+
+    // Assess: all accepted, one StartExecution sent, the record names the execution it started
+    expect(responses.map((response) => response.statusCode)).toEqual(Array(8).fill(202));
+    expect(stepFunctions.callsFor(orderId)).toHaveLength(1);
+    expect(await table.item(orderId)).toMatchObject({ status: 'PENDING', executionArn: executionArnOf(orderId) });
+    const arns = new Set(responses.map((response) => bodyOf(response).executionArn).filter(Boolean));
+    expect([...arns]).toEqual([executionArnOf(orderId)]);
+  });
+
+  it('takes over a claim whose request died before starting the workflow, once the claim is stale', async () => {
+    // Prepare: a request that claimed the start and then vanished (no executionArn, no release)
+    const orderId = uniqueOrderId();
+    const order = { orderId, ...sampleOrder() };
+    const service = new OrderService(new DynamoDbOrderStore(table.documentClient, table.tableName));
+    await service.create(order, 'OrderApi');
+    expect(await service.claimWorkflowStart(orderId, 'crashed-request')).toEqual({ claimed: true });
+
+    // Act: the client's retry while the claim is live, then after its lease (a clock 31 s on)
+    const whileLive = await handler(postOrder(order));
+    const later = createHandler({
+      orders: new OrderService(new DynamoDbOrderStore(table.documentClient, table.tableName), { now: () => new Date(Date.now() + 31_000) }),
+      sfn,
+      stateMachineArn: STATE_MACHINE_ARN,
+      logger,
+    });
+    const afterLease = await later(postOrder(order));
+
+    // Assess: the live claim is respected (accepted, nothing started), the stale one taken over
+    expect(whileLive.statusCode).toBe(202);
+    expect(bodyOf(whileLive)).toEqual({ orderId, status: 'PENDING' });
+    expect(afterLease.statusCode).toBe(202);
+    expect(bodyOf(afterLease).executionArn).toBe(executionArnOf(orderId));
+    expect(stepFunctions.callsFor(orderId)).toHaveLength(1);
   });
 
   it('treats the same order with its items listed in another order as a resubmission', async () => {
@@ -306,7 +349,7 @@ describe('anything else', () => {
   });
 
   it('refuses a state machine ARN it cannot derive execution ARNs from', () => {
-    expect(() => createHandler({ orders: { create: vi.fn(), get: vi.fn() }, sfn, stateMachineArn: 'OrderWorkflow', logger })).toThrow(
+    expect(() => createHandler({ orders: { create: vi.fn(), get: vi.fn(), claimWorkflowStart: vi.fn(), recordWorkflowStarted: vi.fn(), releaseWorkflowClaim: vi.fn() }, sfn, stateMachineArn: 'OrderWorkflow', logger })).toThrow(
       /Not a state machine ARN/,
     );
   });

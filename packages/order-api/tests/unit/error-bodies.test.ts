@@ -20,6 +20,9 @@ function internalError(): Error {
 const failingOrders: OrderRecords = {
   create: () => Promise.reject(internalError()),
   get: () => Promise.reject(internalError()),
+  claimWorkflowStart: () => Promise.reject(internalError()),
+  recordWorkflowStarted: () => Promise.reject(internalError()),
+  releaseWorkflowClaim: () => Promise.reject(internalError()),
 };
 const unusedSfn = { send: () => Promise.reject(internalError()) } as unknown as SFNClient;
 

@@ -1,7 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrderRecord, OrderStatus } from '@order-flow/contracts';
-import type { OrderStore, PutIfAbsentResult, StatusChange } from '../ports.js';
+import { isConditionalCheckFailed } from '@order-flow/lambda-kit';
+import type { ClaimResult, OrderStore, PutIfAbsentResult, StatusChange, WorkflowClaim } from '../ports.js';
 
 /**
  * {@link OrderStore} on a DynamoDB table keyed by `orderId`, one item per order (the
@@ -24,7 +24,7 @@ export class DynamoDbOrderStore implements OrderStore {
       );
       return { created: true };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
     }
     const existing = await this.get(record.orderId);
     // Orders are never deleted, so a refused put always has an item to read.
@@ -32,10 +32,12 @@ export class DynamoDbOrderStore implements OrderStore {
     return { created: false, existing };
   }
 
-  async transition(orderId: string, from: OrderStatus, change: StatusChange): Promise<OrderRecord | undefined> {
+  async transition(orderId: string, from: readonly OrderStatus[], change: StatusChange): Promise<OrderRecord | undefined> {
+    if (from.length === 0) throw new Error(`transition of ${orderId}: from must name at least one status`);
     const names: Record<string, string> = { '#status': 'status' };
+    const fromValues = Object.fromEntries(from.map((status, index) => [`:from${index}`, status]));
     const values: Record<string, unknown> = {
-      ':from': from,
+      ...fromValues,
       ':to': change.status,
       ':updatedAt': change.updatedAt,
       ':entry': [withoutUndefined(change.entry)],
@@ -52,8 +54,9 @@ export class DynamoDbOrderStore implements OrderStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { orderId },
-          // A missing item has no status, so this also refuses to create one.
-          ConditionExpression: '#status = :from',
+          // The legal transition, enforced by the table: a missing item has no status, so this
+          // also refuses to create one.
+          ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
           UpdateExpression: `SET ${sets.join(', ')}`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -62,7 +65,7 @@ export class DynamoDbOrderStore implements OrderStore {
       );
       return result.Attributes as OrderRecord;
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
+      if (isConditionalCheckFailed(error)) return undefined;
       throw error;
     }
   }
@@ -74,14 +77,74 @@ export class DynamoDbOrderStore implements OrderStore {
     );
     return result.Item as OrderRecord | undefined;
   }
+
+  async claimWorkflowStart(orderId: string, claim: WorkflowClaim, staleBefore: string): Promise<ClaimResult> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { orderId },
+          // PENDING (so never a missing item), no execution yet, and no live claim: the table
+          // decides between two requests racing, not their earlier reads.
+          ConditionExpression: '#status = :pending AND attribute_not_exists(#arn) AND (attribute_not_exists(#token) OR #at < :staleBefore)',
+          UpdateExpression: 'SET #token = :token, #at = :at',
+          ExpressionAttributeNames: { '#status': 'status', '#arn': CLAIM.executionArn, '#token': CLAIM.token, '#at': CLAIM.at },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':token': claim.token, ':at': claim.at, ':staleBefore': staleBefore },
+        }),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
+    return {
+      claimed: false,
+      status: Item?.status as OrderStatus | undefined,
+      ...(typeof Item?.[CLAIM.executionArn] === 'string' && { executionArn: Item[CLAIM.executionArn] as string }),
+      ...(typeof Item?.[CLAIM.at] === 'string' && { claimedAt: Item[CLAIM.at] as string }),
+    };
+  }
+
+  async recordWorkflowStarted(orderId: string, token: string, executionArn: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { orderId },
+          ConditionExpression: '#token = :token',
+          UpdateExpression: 'SET #arn = :arn',
+          ExpressionAttributeNames: { '#token': CLAIM.token, '#arn': CLAIM.executionArn },
+          ExpressionAttributeValues: { ':token': token, ':arn': executionArn },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseWorkflowClaim(orderId: string, token: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { orderId },
+          ConditionExpression: '#token = :token',
+          UpdateExpression: 'REMOVE #token, #at',
+          ExpressionAttributeNames: { '#token': CLAIM.token, '#at': CLAIM.at },
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+    } catch (error) {
+      // Someone else holds it now (ours went stale): theirs stays.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
+/** Attributes of the workflow-start claim on an order item (see {@link WorkflowClaim}). */
+const CLAIM = { token: 'workflowClaim', at: 'workflowClaimedAt', executionArn: 'executionArn' } as const;
 
 /** DynamoDB rejects `undefined` attribute values; optional fields are simply left out. */
 function withoutUndefined<T extends object>(value: T): T {

@@ -15,3 +15,15 @@ export const LEGAL_TRANSITIONS: ReadonlyArray<readonly [from: OrderStatus | unde
 export function isLegalTransition(from: OrderStatus | undefined, to: OrderStatus): boolean {
   return LEGAL_TRANSITIONS.some(([legalFrom, legalTo]) => legalFrom === from && legalTo === to);
 }
+
+/**
+ * The stored statuses an existing order may move to `to` from, as the service passes them to
+ * `OrderStore.transition`: the store turns them into the write's condition, so the table
+ * itself refuses an illegal change, however two writers interleave.
+ * @throws Error when no existing order may move to `to` (e.g. PENDING: only a create makes one)
+ */
+export function legalSources(to: OrderStatus): readonly [OrderStatus, ...OrderStatus[]] {
+  const sources = LEGAL_TRANSITIONS.flatMap(([from, legalTo]) => (legalTo === to && from !== undefined ? [from] : []));
+  if (sources.length === 0) throw new Error(`no existing order may move to ${to}: see LEGAL_TRANSITIONS`);
+  return sources as [OrderStatus, ...OrderStatus[]];
+}

@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ErrorName, FailureReason, OrderStatus, OrderRecordSchema, type OrderRecord } from '@order-flow/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbOrderStore } from '../../src/adapters/dynamodb-order-store.js';
+import { legalSources } from '../../src/domain/transitions.js';
 import { OrderService } from '../../src/order-service.js';
 import { createOrdersTable, type TestTable } from '../support/dynamodb.js';
 import { fixtures } from '../support/fixtures.js';
@@ -125,6 +126,62 @@ describe('DynamoDbOrderStore + OrderService on DynamoDB Local', () => {
     await expect(service.confirm(orderId, confirmation(), 'ConfirmOrder')).rejects.toMatchObject({ name: ErrorName.OrderNotFound });
     await expect(service.fail(orderId, FailureReason.INTERNAL_ERROR, 'X')).rejects.toMatchObject({ name: ErrorName.OrderNotFound });
     expect(await stored(orderId)).toBeUndefined();
+  });
+
+  it('refuses a write whose stored status is not a legal source in the write itself (negative control: a legal source applies)', async () => {
+    // Prepare: a CONFIRMED order, written around the service so no earlier read could decide.
+    const { orderId } = await service.create(newRequest(), 'CreateOrder');
+    const confirmed = await service.confirm(orderId, confirmation(), 'ConfirmOrder');
+    const store = new DynamoDbOrderStore(table.documentClient, table.tableName);
+    const at = '2030-01-01T00:00:00.000Z';
+    const toFailed = { status: OrderStatus.FAILED, updatedAt: at, reason: FailureReason.INTERNAL_ERROR,
+      entry: { status: OrderStatus.FAILED, at, causedBy: 'Probe', reason: FailureReason.INTERNAL_ERROR } };
+
+    // Act: the service's sources for FAILED (PENDING only), then CONFIRMED as a source.
+    const refused = await store.transition(orderId, legalSources(OrderStatus.FAILED), toFailed);
+    const stillConfirmed = await stored(orderId);
+    const applied = await store.transition(orderId, [OrderStatus.PENDING, OrderStatus.CONFIRMED], toFailed);
+
+    // Assess
+    expect(legalSources(OrderStatus.FAILED)).toEqual([OrderStatus.PENDING]);
+    expect(refused).toBeUndefined();
+    expect(stillConfirmed).toEqual(confirmed);
+    expect(applied).toMatchObject({ status: OrderStatus.FAILED, history: [{}, {}, { causedBy: 'Probe' }] });
+  });
+
+  it('gives the workflow-start claim to exactly one of 20 concurrent requests; the others see it, and the started execution once recorded', async () => {
+    const request = newRequest();
+    await service.create(request, 'OrderApi');
+
+    const claims = await Promise.all(Array.from({ length: 20 }, (_, index) => service.claimWorkflowStart(request.orderId, `request-${index}`)));
+
+    const winners = claims.flatMap((claim, index) => (claim.claimed ? [index] : []));
+    expect(winners).toHaveLength(1);
+    for (const claim of claims) if (!claim.claimed) expect(claim).toMatchObject({ status: 'PENDING', claimedAt: expect.any(String) });
+    expect(await service.recordWorkflowStarted(request.orderId, 'not-the-winner', 'arn:wrong')).toBe(false);
+    expect(await service.recordWorkflowStarted(request.orderId, `request-${winners[0]}`, 'arn:aws:states:us-east-1:1:express:M:x:1')).toBe(true);
+    // Once started, nobody claims it again, however stale the claim (a lease of 0 ms).
+    expect(await service.claimWorkflowStart(request.orderId, 'late', 0)).toEqual({ claimed: false, status: 'PENDING', executionArn: 'arn:aws:states:us-east-1:1:express:M:x:1', claimedAt: expect.any(String) });
+    // The claim attributes never change the order itself.
+    expect(OrderRecordSchema.parse(await stored(request.orderId))).toMatchObject({ status: 'PENDING', history: [expect.objectContaining({ status: 'PENDING' })] });
+  });
+
+  it('hands a released or stale claim to the next request, but never claims a settled or missing order', async () => {
+    const request = newRequest();
+    await service.create(request, 'OrderApi');
+    expect(await service.claimWorkflowStart(request.orderId, 'first')).toEqual({ claimed: true });
+    expect((await service.claimWorkflowStart(request.orderId, 'second')).claimed).toBe(false);
+    await service.releaseWorkflowClaim(request.orderId, 'first');
+    expect(await service.claimWorkflowStart(request.orderId, 'second')).toEqual({ claimed: true });
+    // Stale after the lease: a 0 ms lease makes any existing claim stale.
+    expect(await service.claimWorkflowStart(request.orderId, 'third', 0)).toEqual({ claimed: true });
+    await service.releaseWorkflowClaim(request.orderId, 'second'); // not the holder any more: no effect
+    expect((await service.claimWorkflowStart(request.orderId, 'fourth')).claimed).toBe(false);
+
+    await service.fail(request.orderId, FailureReason.OUT_OF_STOCK, 'Test');
+    expect(await service.claimWorkflowStart(request.orderId, 'after-fail', 0)).toMatchObject({ claimed: false, status: 'FAILED' });
+    expect(await service.claimWorkflowStart('ord_never_created_claim', 'x')).toEqual({ claimed: false, status: undefined });
+    expect(await stored('ord_never_created_claim')).toBeUndefined();
   });
 
   it('lets exactly one of 20 concurrent confirm/fail calls win', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { ConfirmOrderInput, FailOrderInput, OrderRequest } from '@order-flow/contracts';
+import type { OrderRequest } from '@order-flow/contracts';
+import type { ConfirmOrderInput, FailOrderInput } from '../../src/contract.js';
 
 function load<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../events/${name}`, import.meta.url), 'utf8')) as T;

@@ -1,5 +1,5 @@
 import type { OrderRecord, OrderStatus } from '@order-flow/contracts';
-import type { OrderStore, PutIfAbsentResult, StatusChange } from '../../src/ports.js';
+import type { ClaimResult, OrderStore, PutIfAbsentResult, StatusChange, WorkflowClaim } from '../../src/ports.js';
 
 /** OrderStore with the same conditional semantics as the DynamoDB adapter, for domain tests. */
 export class InMemoryOrderStore implements OrderStore {
@@ -14,9 +14,9 @@ export class InMemoryOrderStore implements OrderStore {
     return Promise.resolve({ created: true });
   }
 
-  transition(orderId: string, from: OrderStatus, change: StatusChange): Promise<OrderRecord | undefined> {
+  transition(orderId: string, from: readonly OrderStatus[], change: StatusChange): Promise<OrderRecord | undefined> {
     const current = this.records.get(orderId);
-    if (!current || current.status !== from) return Promise.resolve(undefined);
+    if (!current || !from.includes(current.status)) return Promise.resolve(undefined);
     this.writes++;
     const { entry, ...fields } = change;
     const next: OrderRecord = structuredClone({
@@ -31,6 +31,33 @@ export class InMemoryOrderStore implements OrderStore {
   get(orderId: string): Promise<OrderRecord | undefined> {
     const record = this.records.get(orderId);
     return Promise.resolve(record && structuredClone(record));
+  }
+
+  /** Workflow-start claims and started executions, by orderId (the DynamoDB adapter keeps them on the item). */
+  readonly claims = new Map<string, WorkflowClaim & { executionArn?: string }>();
+
+  claimWorkflowStart(orderId: string, claim: WorkflowClaim, staleBefore: string): Promise<ClaimResult> {
+    const status = this.records.get(orderId)?.status;
+    const held = this.claims.get(orderId);
+    if (status === 'PENDING' && !held?.executionArn && (!held || held.at < staleBefore)) {
+      this.writes++;
+      this.claims.set(orderId, { ...claim });
+      return Promise.resolve({ claimed: true });
+    }
+    return Promise.resolve({ claimed: false, status, ...(held?.executionArn && { executionArn: held.executionArn }), ...(held && { claimedAt: held.at }) });
+  }
+
+  recordWorkflowStarted(orderId: string, token: string, executionArn: string): Promise<boolean> {
+    const held = this.claims.get(orderId);
+    if (held?.token !== token) return Promise.resolve(false);
+    this.writes++;
+    this.claims.set(orderId, { ...held, executionArn });
+    return Promise.resolve(true);
+  }
+
+  releaseWorkflowClaim(orderId: string, token: string): Promise<void> {
+    if (this.claims.get(orderId)?.token === token) this.claims.delete(orderId);
+    return Promise.resolve();
   }
 }
 

@@ -1,6 +1,6 @@
 import { OrderStatus } from '@order-flow/contracts';
 import { describe, expect, it } from 'vitest';
-import { isLegalTransition } from '../../src/domain/transitions.js';
+import { isLegalTransition, legalSources } from '../../src/domain/transitions.js';
 
 const { PENDING, CONFIRMED, FAILED } = OrderStatus;
 
@@ -21,5 +21,16 @@ describe('isLegalTransition', () => {
     [FAILED, FAILED, false],
   ] as const)('%s -> %s is legal: %s', (from, to, legal) => {
     expect(isLegalTransition(from, to)).toBe(legal);
+  });
+});
+
+describe('legalSources', () => {
+  it('lists the stored statuses each target may be written from, as LEGAL_TRANSITIONS says', () => {
+    expect(legalSources(CONFIRMED)).toEqual([PENDING]);
+    expect(legalSources(FAILED)).toEqual([PENDING]);
+  });
+
+  it('refuses PENDING: only a create (a write on no order) makes one', () => {
+    expect(() => legalSources(PENDING)).toThrow('no existing order may move to PENDING');
   });
 });

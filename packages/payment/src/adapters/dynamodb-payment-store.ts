@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PaymentStatus, type DeclineCode } from '@order-flow/contracts';
+import { PaymentStatus, type DeclineCode } from '../contract.js';
+import { isConditionalCheckFailed } from '@order-flow/lambda-kit';
 import type { Delay, PaymentRecord, PaymentStore, StoredPayment } from '../ports.js';
 import { noDelay } from '../ports.js';
 
@@ -137,13 +138,8 @@ export class DynamoDbPaymentStore implements PaymentStore {
       else await this.client.send(command);
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
   }
-}
-
-/** By name, so a second copy of the SDK in a bundle cannot defeat an `instanceof` check. */
-export function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

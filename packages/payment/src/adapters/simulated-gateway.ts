@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeclineCode } from '@order-flow/contracts';
+import { DeclineCode } from '../contract.js';
+import { isConditionalCheckFailed, systemClock } from '@order-flow/lambda-kit';
 import {
   PaymentDeclined,
   PaymentGatewayUnavailable,
@@ -17,8 +18,7 @@ import type {
   GatewayVoidResult,
   PaymentGateway,
 } from '../ports.js';
-import { noDelay, systemClock } from '../ports.js';
-import { isConditionFailure } from './dynamodb-payment-store.js';
+import { noDelay } from '../ports.js';
 import { formatOutageWindow, outageAt, type OutageWindow } from './outage-windows.js';
 
 /** Partition key of the simulated gateway's entry for an idempotency key (its state machine). */
@@ -189,7 +189,8 @@ export class SimulatedGateway implements PaymentGateway {
           Key: { pk: gatewayKey(idempotencyKey) },
           UpdateExpression:
             'SET #status = :voided, #key = :key, #createdAt = if_not_exists(#createdAt, :now), #updatedAt = :now',
-          ConditionExpression: 'attribute_not_exists(pk) OR #status IN (:pending, :voided)',
+          // Not when already voided: a repeated void (a redelivered refund) writes nothing.
+          ConditionExpression: 'attribute_not_exists(pk) OR #status = :pending',
           ExpressionAttributeNames: { '#status': 'status', '#key': 'idempotencyKey', '#createdAt': 'createdAt', '#updatedAt': 'updatedAt' },
           ExpressionAttributeValues: { ':voided': 'voided', ':pending': 'pending', ':key': idempotencyKey, ':now': now },
         }),
@@ -197,10 +198,11 @@ export class SimulatedGateway implements PaymentGateway {
       );
       return { idempotencyKey, status: 'voided' };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      // Settled before the void: approved (the caller refunds), refunded or declined.
+      if (!isConditionalCheckFailed(error)) throw error;
+      // Voided already, or settled before the void: approved (the caller refunds), refunded or declined.
       const entry = await this.read(idempotencyKey);
-      if (!entry || entry.status === 'pending' || entry.status === 'voided') {
+      if (entry?.status === 'voided') return { idempotencyKey, status: 'voided' };
+      if (!entry || entry.status === 'pending') {
         throw new Error(`Simulated gateway entry ${idempotencyKey} changed while voiding`, { cause: error });
       }
       return asCharge({ ...entry, status: entry.status });
@@ -251,7 +253,7 @@ export class SimulatedGateway implements PaymentGateway {
       );
       return attributes as unknown as LedgerEntry;
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
       const existing = await this.read(request.idempotencyKey);
       if (existing?.status === 'voided') throw new PaymentVoided(request.idempotencyKey, 'the gateway voided the key');
       throw new PaymentIdempotencyConflict(
@@ -360,7 +362,7 @@ export class SimulatedGateway implements PaymentGateway {
         status,
       );
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
       if ((await this.read(idempotencyKey))?.status === 'voided') throw new PaymentVoided(idempotencyKey, 'the gateway voided the key');
       throw new Error(`Simulated gateway ledger entry ${idempotencyKey} cannot move to ${status}`, { cause: error });
     }

@@ -1,4 +1,5 @@
-import { ErrorName, type DeclineCode } from '@order-flow/contracts';
+import { ErrorName } from '@order-flow/contracts';
+import { type DeclineCode } from '../contract.js';
 
 /**
  * The gateway refused the charge. Final for this order: a retry with the same orderId gets the

@@ -1,6 +1,6 @@
-import { PaymentStatus, type ChargeResult, type RefundResult } from '@order-flow/contracts';
+import { PaymentStatus, type ChargeResult, type RefundResult } from '../contract.js';
 import type { Clock, PaymentGateway, PaymentRecord, PaymentStore, StoredPayment } from '../ports.js';
-import { systemClock } from '../ports.js';
+import { systemClock } from '@order-flow/lambda-kit';
 import { PaymentDeclined, PaymentIdempotencyConflict, PaymentVoided, conflictMessage } from './errors.js';
 
 /** A charge as the domain receives it (the handler has already validated it). */

@@ -168,7 +168,10 @@ describe('SimulatedGateway (DynamoDB Local ledger)', () => {
       const req = request('tok_visa');
 
       await expect(gateway.void(req.idempotencyKey)).resolves.toEqual({ idempotencyKey: req.idempotencyKey, status: 'voided' });
+      const afterFirst = await table.item(`GATEWAY#${req.idempotencyKey}`);
       await expect(gateway.void(req.idempotencyKey)).resolves.toEqual({ idempotencyKey: req.idempotencyKey, status: 'voided' });
+      // A repeated void (a redelivered refund) writes nothing, not even updatedAt.
+      expect(await table.item(`GATEWAY#${req.idempotencyKey}`)).toEqual(afterFirst);
 
       await expect(gateway.charge(req)).rejects.toMatchObject({ name: ErrorName.PaymentVoided });
       expect(await gateway.lookup(req.idempotencyKey)).toBeUndefined();

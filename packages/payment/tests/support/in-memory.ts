@@ -1,4 +1,4 @@
-import { PaymentStatus, type DeclineCode } from '@order-flow/contracts';
+import { PaymentStatus, type DeclineCode } from '../../src/contract.js';
 import { PaymentDeclined, PaymentGatewayUnavailable, PaymentIdempotencyConflict, PaymentVoided } from '../../src/domain/errors.js';
 import type {
   Clock,

@@ -1,4 +1,5 @@
-import { ErrorName, PaymentStatus } from '@order-flow/contracts';
+import { ErrorName } from '@order-flow/contracts';
+import { PaymentStatus } from '../../src/contract.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PaymentDeclined, PaymentVoided } from '../../src/domain/errors.js';
 import { PaymentService } from '../../src/domain/payment-service.js';

@@ -2,18 +2,6 @@
 import type { OrderRequest } from '@order-flow/contracts';
 import type { LocalOrderStack } from '../../../src/local/stack.js';
 
-/** mulberry32: a tiny seeded PRNG, so a scenario's orders are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A random element of `items`, drawn from `random`. */
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;

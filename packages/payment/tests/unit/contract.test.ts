@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorName, PaymentStatus, RefundResultSchema, ChargeResultSchema, parseOrThrow } from '../../src/index.js';
+import { ErrorName, parseOrThrow } from '@order-flow/contracts';
+import { ChargeResultSchema, PaymentStatus, RefundResultSchema } from '../../src/contract.js';
 
-describe('payment contracts', () => {
+describe('payment step contract', () => {
   it('PaymentStatus has VOIDED next to the other states', () => {
     expect(Object.values(PaymentStatus)).toEqual(['PENDING', 'CAPTURED', 'DECLINED', 'REFUNDED', 'VOIDED']);
   });

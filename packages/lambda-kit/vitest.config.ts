@@ -1,0 +1,3 @@
+import { stepProject } from '../../vitest.shared.ts';
+
+export default stepProject('lambda-kit');
