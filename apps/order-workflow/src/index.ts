@@ -1,4 +1,5 @@
 export * from './app.js';
+export * from './dashboard.js';
 export * from './order-workflow.js';
 export * from './order-workflow-stack.js';
 export * from './reconciler.js';

@@ -4,31 +4,31 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { retryUntilDone } from '@order-flow/construct-kit';
+import { addStepRetry, retryUntilDone, type RetryBudget } from '@order-flow/construct-kit';
 import { ErrorName, FailureReason } from '@order-flow/contracts';
-import { InventoryStep } from '@order-flow/inventory';
-import { OrderStatusStep } from '@order-flow/order-status';
-import { PaymentStep } from '@order-flow/payment';
+import { InventoryStep, type InventoryStepBase } from '@order-flow/inventory';
+import { OrderStatusStep, type OrderStatusStepBase } from '@order-flow/order-status';
+import { PaymentStep, type PaymentStepBase } from '@order-flow/payment';
 import { OrderReconciler } from './reconciler.js';
 import { addTimeoutBudgetCheck } from './timeout-budget.js';
 
 /** Props of {@link OrderWorkflow}. */
 export interface OrderWorkflowProps {
   /**
-   * The inventory step to use.
+   * The inventory step to use: one of this app, or `InventoryStep.fromReference` for one deployed in its own stack.
    * @default - a new InventoryStep with its own table
    */
-  readonly inventory?: InventoryStep;
+  readonly inventory?: InventoryStepBase;
   /**
    * The payment step to use.
    * @default - a new PaymentStep with its own table and the simulated gateway
    */
-  readonly payment?: PaymentStep;
+  readonly payment?: PaymentStepBase;
   /**
    * The order-status step to use.
    * @default - a new OrderStatusStep with its own table
    */
-  readonly orderStatus?: OrderStatusStep;
+  readonly orderStatus?: OrderStatusStepBase;
   /**
    * The bus that receives `OrderConfirmed` / `OrderFailed` events.
    * @default - a new EventBus
@@ -91,28 +91,30 @@ export interface OrderWorkflowProps {
  *   PaymentDeclined -> ReleaseAfterDecline -> MarkPaymentDeclined -> PublishPaymentDeclined -> PAYMENT_DECLINED
  *   payment error   -> RefundAfterPaymentError -> ReleaseAfterPaymentError -> MarkPaymentError
  *                      -> PublishPaymentError                                              -> PAYMENT_ERROR
- *   confirm error   -> RefundAfterConfirmError -> ReleaseAfterConfirmError -> MarkConfirmError
- *                      -> PublishConfirmError                                              -> INTERNAL_ERROR
+ *   confirm error   -> CheckConfirmed -> ConfirmedAfterAll? (landed after all: ConfirmOrderAfterAll
+ *                      -> PublishOrderConfirmed) else RefundAfterConfirmError -> ReleaseAfterConfirmError
+ *                      -> MarkConfirmError -> PublishConfirmError                          -> INTERNAL_ERROR
  * ```
  *
  * Every terminal path publishes exactly one `OrderConfirmed` / `OrderFailed` event
  * (`source: order-flow.orders`, detail `{orderId, status, reason?, total, currency, timestamp}`)
  * to {@link OrderWorkflow.eventBus}.
- * ```
  *
  * @example
  * const workflow = new OrderWorkflow(stack, 'Orders');
  * workflow.stateMachine.grantStartExecution(apiFunction);
  */
 export class OrderWorkflow extends Construct {
-  public readonly inventory: InventoryStep;
-  public readonly payment: PaymentStep;
-  public readonly orderStatus: OrderStatusStep;
+  public readonly inventory: InventoryStepBase;
+  public readonly payment: PaymentStepBase;
+  public readonly orderStatus: OrderStatusStepBase;
   public readonly stateMachine: sfn.StateMachine;
   /** Receives one `OrderConfirmed` or `OrderFailed` event per order that reaches a terminal status. */
   public readonly eventBus: events.IEventBus;
   /** Settles orders the workflow left PENDING (absent when `reconciler: false`). */
   public readonly reconciler?: OrderReconciler;
+  /** The state machine's execution log (level ALL, without execution data): the dashboard counts outcomes from it. */
+  public readonly executionLogs: logs.ILogGroup;
 
   /** `source` of every order event this workflow publishes. */
   static readonly EVENT_SOURCE = 'order-flow.orders';
@@ -125,21 +127,26 @@ export class OrderWorkflow extends Construct {
     this.orderStatus = props.orderStatus ?? new OrderStatusStep(this, 'OrderStatus', { removalPolicy });
 
     this.eventBus = props.eventBus ?? new events.EventBus(this, 'Events');
+    // Express executions end at 5 minutes: every task retries within that (see RetryBudget), and
+    // the reconciler settles what is left.
+    const express = props.stateMachineType === sfn.StateMachineType.EXPRESS;
+    const retryBudget: RetryBudget = express ? 'express' : 'durable';
+    this.retryBudget = retryBudget;
 
     const caught = { resultPath: '$.error' };
     // Mark the order FAILED, publish OrderFailed, end in the reason's Fail state. `reserved` says
     // whether a reservation (and so a priced total) exists on this path.
     const failed = (reason: FailureReason, causedBy: string, id: string, reserved = true) =>
       this.orderStatus
-        .failTask(id, reason, { causedBy })
+        .failTask(id, reason, { causedBy, retryBudget })
         .next(this.publishFailed(`Publish${id.replace(/^Mark/, '')}`, reason, reserved))
         .next(this.failState(reason));
 
     // Invalid orders fail CreateOrder itself: nothing is written, and the execution's error is
     // InvalidOrder with a cause naming every offending field.
-    const createOrder = this.orderStatus.createTask('CreateOrder');
+    const createOrder = this.orderStatus.createTask('CreateOrder', { retryBudget });
 
-    const reserve = this.inventory.reserveTask('ReserveInventory');
+    const reserve = this.inventory.reserveTask('ReserveInventory', { retryBudget });
     reserve.addCatch(failed(FailureReason.OUT_OF_STOCK, 'ReserveInventory', 'MarkOutOfStock', false), {
       errors: [ErrorName.OutOfStock],
       ...caught,
@@ -152,15 +159,15 @@ export class OrderWorkflow extends Construct {
     // whatever may have been taken. Release is idempotent and safe when nothing was reserved.
     reserve.addCatch(
       this.inventory
-        .releaseTask('ReleaseAfterReserveError')
+        .releaseTask('ReleaseAfterReserveError', { retryBudget })
         .next(failed(FailureReason.INTERNAL_ERROR, 'ReserveInventory', 'MarkReserveError', false)),
       { errors: ['States.ALL'], ...caught },
     );
 
-    const charge = this.payment.chargeTask('ProcessPayment');
+    const charge = this.payment.chargeTask('ProcessPayment', { retryBudget });
     charge.addCatch(
       this.inventory
-        .releaseTask('ReleaseAfterDecline')
+        .releaseTask('ReleaseAfterDecline', { retryBudget })
         .next(failed(FailureReason.PAYMENT_DECLINED, 'ProcessPayment', 'MarkPaymentDeclined')),
       { errors: [ErrorName.PaymentDeclined], ...caught },
     );
@@ -169,18 +176,9 @@ export class OrderWorkflow extends Construct {
     // captured) before putting the stock back.
     charge.addCatch(
       this.payment
-        .refundTask('RefundAfterPaymentError')
-        .next(this.inventory.releaseTask('ReleaseAfterPaymentError'))
+        .refundTask('RefundAfterPaymentError', { retryBudget })
+        .next(this.inventory.releaseTask('ReleaseAfterPaymentError', { retryBudget }))
         .next(failed(FailureReason.PAYMENT_ERROR, 'ProcessPayment', 'MarkPaymentError')),
-      { errors: ['States.ALL'], ...caught },
-    );
-
-    const confirm = this.orderStatus.confirmTask('ConfirmOrder');
-    confirm.addCatch(
-      this.payment
-        .refundTask('RefundAfterConfirmError')
-        .next(this.inventory.releaseTask('ReleaseAfterConfirmError'))
-        .next(failed(FailureReason.INTERNAL_ERROR, 'ConfirmOrder', 'MarkConfirmError')),
       { errors: ['States.ALL'], ...caught },
     );
 
@@ -196,6 +194,41 @@ export class OrderWorkflow extends Construct {
     // not turn a confirmed order into a failed execution (the state machine's error log has it).
     publishConfirmed.addCatch(confirmed, { errors: ['States.ALL'], resultPath: '$.publishError' });
 
+    // A confirm that failed may have landed all the same (its function crashed or timed out after
+    // the write, or its retries ran out on a later attempt). CheckConfirmed reads the order back
+    // (consistent read) before anything is compensated: a CONFIRMED order stands, with its money
+    // and stock (ConfirmOrderAfterAll returns the stored confirmation: a repeat is a no-op), and
+    // only a PENDING one is refunded, released and then marked FAILED. Marking last keeps an order
+    // whose compensation runs out of retries PENDING, where the reconciler finds it. (Refunding
+    // without this check left orders CONFIRMED but refunded: found by the reliability suite under
+    // Express's shorter retries.) A check that cannot read fails the execution, to the reconciler.
+    const confirm = this.orderStatus.confirmTask('ConfirmOrder', { retryBudget });
+    const checkConfirmed = new tasks.DynamoGetItem(this, 'CheckConfirmed', {
+      table: this.orderStatus.table,
+      key: { orderId: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.order.orderId')) },
+      consistentRead: true,
+      // Only the status: the item also holds the payment token, which must not enter the state data.
+      projectionExpression: [new tasks.DynamoProjectionExpression().withAttribute('#status')],
+      expressionAttributeNames: { '#status': 'status' },
+      resultSelector: { 'status.$': '$.Item.status.S' },
+      resultPath: '$.confirmCheck',
+      // A GetItem answers in milliseconds: 5 s bounds a hung call (and keeps the Express budget).
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(5)),
+    });
+    addStepRetry(checkConfirmed, { errors: [sfn.Errors.ALL], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL }, retryBudget);
+    const compensateConfirmError = this.payment
+      .refundTask('RefundAfterConfirmError', { retryBudget })
+      .next(this.inventory.releaseTask('ReleaseAfterConfirmError', { retryBudget }))
+      .next(failed(FailureReason.INTERNAL_ERROR, 'ConfirmOrder', 'MarkConfirmError'));
+    confirm.addCatch(
+      checkConfirmed.next(
+        new sfn.Choice(this, 'ConfirmedAfterAll')
+          .when(sfn.Condition.stringEquals('$.confirmCheck.status', 'CONFIRMED'), this.orderStatus.confirmTask('ConfirmOrderAfterAll', { retryBudget }).next(publishConfirmed))
+          .otherwise(compensateConfirmError),
+      ),
+      { errors: ['States.ALL'], ...caught },
+    );
+
     const definition = createOrder.next(reserve).next(charge).next(confirm).next(publishConfirmed).next(confirmed);
 
     const timeout = props.timeout ?? Duration.hours(1);
@@ -203,6 +236,7 @@ export class OrderWorkflow extends Construct {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy,
     });
+    this.executionLogs = logGroup;
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
@@ -212,7 +246,6 @@ export class OrderWorkflow extends Construct {
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: props.logExecutionData ?? false },
     });
     // Express executions end at 5 minutes whatever the timeout says ("Standard vs. Express").
-    const express = props.stateMachineType === sfn.StateMachineType.EXPRESS;
     const limit = express && timeout.toSeconds() > 300 ? Duration.minutes(5) : timeout;
     if (props.checkTimeoutBudget !== false) addTimeoutBudgetCheck(this.stateMachine, limit);
     if (props.reconciler !== false) {
@@ -239,6 +272,7 @@ export class OrderWorkflow extends Construct {
   }
 
   private readonly failStates = new Map<FailureReason, sfn.Fail>();
+  private readonly retryBudget: RetryBudget;
 
   /** A PutEvents task for one order event, retried like a compensation (the order is settled). */
   private publish(id: string, detailType: string, detail: Record<string, unknown>): tasks.EventBridgePutEvents {
@@ -247,8 +281,10 @@ export class OrderWorkflow extends Construct {
         { eventBus: this.eventBus, source: OrderWorkflow.EVENT_SOURCE, detailType, detail: sfn.TaskInput.fromObject(detail) },
       ],
       resultPath: sfn.JsonPath.DISCARD,
+      // PutEvents answers in milliseconds: 5 s bounds a hung call (and keeps the Express budget).
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(5)),
     });
-    retryUntilDone(task, 6);
+    retryUntilDone(task, 6, this.retryBudget);
     return task;
   }
 

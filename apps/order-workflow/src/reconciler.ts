@@ -10,9 +10,9 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { retryUntilDone, tableRetention } from '@order-flow/construct-kit';
 import { ErrorName, FailureReason, OrderStatus } from '@order-flow/contracts';
-import type { InventoryStep } from '@order-flow/inventory';
-import type { OrderStatusStep } from '@order-flow/order-status';
-import type { PaymentStep } from '@order-flow/payment';
+import type { InventoryStepBase } from '@order-flow/inventory';
+import type { OrderStatusStepBase } from '@order-flow/order-status';
+import type { PaymentStepBase } from '@order-flow/payment';
 
 /** Props of {@link OrderReconciler}. */
 export interface OrderReconcilerProps {
@@ -20,9 +20,9 @@ export interface OrderReconcilerProps {
   readonly workflow: sfn.IStateMachine;
   /** The workflow's `TimeoutSeconds`: no execution of it runs longer. */
   readonly workflowTimeout: Duration;
-  readonly inventory: InventoryStep;
-  readonly payment: PaymentStep;
-  readonly orderStatus: OrderStatusStep;
+  readonly inventory: InventoryStepBase;
+  readonly payment: PaymentStepBase;
+  readonly orderStatus: OrderStatusStepBase;
   /** Where `OrderFailed` goes (the workflow's bus). */
   readonly eventBus: events.IEventBus;
   /** `source` of the `OrderFailed` events (the workflow's). */

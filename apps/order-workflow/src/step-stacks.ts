@@ -16,17 +16,25 @@ export interface StepStackProps<P> extends StackProps {
    * @default - the construct's defaults
    */
   readonly stepProps?: P;
+  /**
+   * Publish the step's references (live alias ARN, table name and ARN, ...) as SSM parameters
+   * `/order-flow/<referenceApp>/<step>/<key>` for stacks deployed on their own to read.
+   * @default - nothing published
+   */
+  readonly referenceApp?: string;
 }
 
 /**
  * The inventory team's stack: table, function and its `live` alias. Deployed on its own
- * (`nx run @order-flow/inventory:deploy`); the workflow stack imports only the alias ARN.
+ * (`nx run @order-flow/inventory:deploy`); the workflow stack reads the
+ * alias ARN and table from the SSM parameters it publishes (`referenceApp`).
  */
 export class InventoryStack extends Stack {
   public readonly step: InventoryStep;
   constructor(scope: Construct, id: string, props: StepStackProps<InventoryStepProps> = {}) {
     super(scope, id, props);
     this.step = new InventoryStep(this, 'Inventory', { ...props.stepProps, ...(props.removalPolicy && { removalPolicy: props.removalPolicy }) });
+    if (props.referenceApp !== undefined) this.step.publishReference(props.referenceApp);
   }
 }
 
@@ -36,6 +44,7 @@ export class PaymentStack extends Stack {
   constructor(scope: Construct, id: string, props: StepStackProps<PaymentStepProps> = {}) {
     super(scope, id, props);
     this.step = new PaymentStep(this, 'Payment', { ...props.stepProps, ...(props.removalPolicy && { removalPolicy: props.removalPolicy }) });
+    if (props.referenceApp !== undefined) this.step.publishReference(props.referenceApp);
   }
 }
 
@@ -45,5 +54,6 @@ export class OrderStatusStack extends Stack {
   constructor(scope: Construct, id: string, props: StepStackProps<OrderStatusStepProps> = {}) {
     super(scope, id, props);
     this.step = new OrderStatusStep(this, 'OrderStatus', { ...props.stepProps, ...(props.removalPolicy && { removalPolicy: props.removalPolicy }) });
+    if (props.referenceApp !== undefined) this.step.publishReference(props.referenceApp);
   }
 }

@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,16 +9,26 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
+  retriesServiceExceptions,
+  addStepRetry,
   acknowledgeSynchronousFunction,
   functionWithOwnLogGroup,
   FUNCTION_DEFAULTS,
   FUNCTION_RUNTIME,
   INVOKED_BY_API_GATEWAY,
   INVOKED_BY_STEP_FUNCTIONS,
+  lookupStep,
+  lookupStepFunction,
+  publishStep,
   retryLambdaPlatformErrors,
   retryUntilDone,
   shippedBundle,
+  stepDashboardWidgets,
+  StepAlarms,
+  type StepAlarmsOptions,
   tableRetention,
+  type StepReference,
+  type StepTaskOptions,
 } from '@order-flow/construct-kit';
 import { ErrorName } from '@order-flow/contracts';
 import { API_BUNDLE_DIR, DEFAULT_BUNDLE_DIR } from './bundle.js';
@@ -78,10 +89,16 @@ export interface InventoryStepProps {
    * @default - 256 MiB, 10 seconds, active X-Ray tracing
    */
   readonly functionProps?: InventoryFunctionProps;
+  /**
+   * Thresholds of the step's alarms on its `live` alias ({@link InventoryStep.alarms}): error rate,
+   * throttles, p99 duration.
+   * @default - more than 10% errors in 3 consecutive 5-minute periods, any throttle, p99 above 80% of the timeout
+   */
+  readonly alarms?: StepAlarmsOptions;
 }
 
 /** JSONPath options of {@link InventoryStep.reserveTask}. */
-export interface ReserveTaskOptions {
+export interface ReserveTaskOptions extends StepTaskOptions {
   /**
    * Path of the order id in the state input.
    * @default '$.order.orderId'
@@ -100,7 +117,7 @@ export interface ReserveTaskOptions {
 }
 
 /** JSONPath options of {@link InventoryStep.releaseTask}. */
-export interface ReleaseTaskOptions {
+export interface ReleaseTaskOptions extends StepTaskOptions {
   /**
    * Path of the order id in the state input.
    * @default '$.order.orderId'
@@ -132,6 +149,130 @@ const API_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
 const HANDLER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 
 /**
+ * What a workflow uses of the inventory step: its `live` alias, its table, the ready-made Task
+ * states and the stock routes. {@link InventoryStep} creates the resources;
+ * {@link InventoryStep.fromReference} reads them, in another stack, from the SSM parameters
+ * {@link InventoryStep.publishReference} wrote.
+ */
+export abstract class InventoryStepBase extends Construct {
+  /** Stock items (`SKU#<sku>`) and reservations (`RES#<orderId>`). */
+  public abstract readonly table: dynamodb.ITableV2;
+  /** What this step's Task states invoke: the function's `live` alias. */
+  public abstract readonly alias: lambda.IFunction;
+
+  /**
+   * This step's widgets for a dashboard: invocations, errors and throttles of the `live` alias and
+   * its p50/p99 duration. Built from the alias ARN alone, so a stack that reads the step from its
+   * SSM parameters shows the same metrics without referencing the step's stack.
+   */
+  public dashboardWidgets(): cloudwatch.IWidget[] {
+    return stepDashboardWidgets('Inventory', this.alias);
+  }
+
+  /** The function behind the stock routes. */
+  protected abstract stockApiHandler(): lambda.IFunction;
+
+  /**
+   * A task reserving every line of the order: `{ action: 'reserve', orderId, items }` in,
+   * `{ orderId, lines, total }` at `resultPath`. Retries `InventoryContention` (1 s, x2, 4 attempts,
+   * full jitter, at most 5 s apart); `OutOfStock`, `UnknownSku` and `InvalidInput` are for the caller to catch.
+   * @param id construct id, which is also the state name
+   */
+  public reserveTask(id = 'ReserveInventory', options: ReserveTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.alias,
+      retryOnServiceExceptions: retriesServiceExceptions(options.retryBudget),
+      payload: sfn.TaskInput.fromObject({
+        action: 'reserve',
+        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
+        items: sfn.JsonPath.listAt(options.itemsPath ?? '$.order.items'),
+      }),
+      resultSelector: {
+        orderId: sfn.JsonPath.stringAt('$.Payload.orderId'),
+        lines: sfn.JsonPath.listAt('$.Payload.lines'),
+        total: sfn.JsonPath.numberAt('$.Payload.total'),
+      },
+      resultPath: options.resultPath ?? '$.reservation',
+    });
+    retryLambdaPlatformErrors(task, options.retryBudget);
+    addStepRetry(
+      task,
+      {
+        errors: [ErrorName.InventoryContention],
+        interval: Duration.seconds(1),
+        backoffRate: 2,
+        maxAttempts: 4,
+        jitterStrategy: sfn.JitterType.FULL,
+        maxDelay: Duration.seconds(5),
+      },
+      options.retryBudget,
+    );
+    return task;
+  }
+
+  /**
+   * A compensation task putting an order's stock back: `{ action: 'release', orderId }` in,
+   * `{ orderId, released }` at `resultPath`. Release is idempotent, so it retries every error
+   * (10 attempts, x2, full jitter, at most 30 s apart) until it succeeds.
+   * @param id construct id, which is also the state name (create one per place the workflow compensates)
+   */
+  public releaseTask(id: string, options: ReleaseTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.alias,
+      // CDK's service-exception retrier would be listed before the catch-all and match first,
+      // giving up after 6 attempts: the catch-all alone covers those errors too.
+      retryOnServiceExceptions: false,
+      payload: sfn.TaskInput.fromObject({
+        action: 'release',
+        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
+      }),
+      resultSelector: {
+        orderId: sfn.JsonPath.stringAt('$.Payload.orderId'),
+        released: sfn.JsonPath.stringAt('$.Payload.released'),
+      },
+      resultPath: options.resultPath ?? '$.release',
+    });
+    // Only the catch-all: it covers Lambda throttling and crashes too (see retryUntilDone).
+    retryUntilDone(task, undefined, options.retryBudget);
+    return task;
+  }
+
+  /**
+   * Adds the stock admin routes to `httpApi`: `GET /inventory/{sku}` (200 `{ sku, available,
+   * unitPrice }` or 404) and `PUT /inventory/{sku}` with body `{ available, unitPrice }`.
+   * Both are served by one function (the step's stock API function, shared by every API this is
+   * called with), allowed only `dynamodb:GetItem` and `dynamodb:PutItem` on the table.
+   * The routes use the API's default authorizer unless `options.authorizer` is given.
+   * @returns the GET and PUT routes
+   * @example
+   * const api = new apigwv2.HttpApi(this, 'AdminApi', { defaultAuthorizer: new HttpIamAuthorizer() });
+   * inventory.addApiRoutes(api);
+   */
+  public addApiRoutes(httpApi: apigwv2.HttpApi, options: InventoryApiRoutesOptions = {}): apigwv2.HttpRoute[] {
+    const fn = this.stockApiHandler();
+    // One integration per API: CDK binds an integration to the first API it is used on.
+    const integration = new HttpLambdaIntegration('InventoryStockIntegration', fn);
+    return httpApi.addRoutes({
+      path: INVENTORY_API_PATH,
+      methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.PUT],
+      integration,
+      // Left undefined, the route falls back to the API's default authorizer.
+      ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+    });
+  }
+
+  /** Lets `grantee` read stock (GetItem, BatchGetItem), e.g. a catalogue API. */
+  public grantReadStock(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem');
+  }
+
+  /** Lets `grantee` seed or replace stock (PutItem), e.g. an admin API. */
+  public grantWriteStock(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grant(grantee, 'dynamodb:PutItem');
+  }
+}
+
+/**
  * The inventory step of the order workflow: a stock table, the reserve/release Lambda function
  * (prebuilt bundle) and ready Step Functions tasks with their retry policy.
  *
@@ -142,7 +283,7 @@ const HANDLER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:
  * reserve.addCatch(markOutOfStock, { errors: ['OutOfStock', 'UnknownSku'], resultPath: '$.error' });
  * inventory.addApiRoutes(adminHttpApi); // GET/PUT /inventory/{sku} for seeding and inspecting stock
  */
-export class InventoryStep extends Construct {
+export class InventoryStep extends InventoryStepBase {
   /** Stock items (`SKU#<sku>`) and reservations (`RES#<orderId>`). */
   public readonly table: dynamodb.ITableV2;
   /** The function behind every task of this step. */
@@ -153,6 +294,8 @@ export class InventoryStep extends Construct {
    * only resources in the step's own stack.
    */
   public readonly alias: lambda.Alias;
+  /** Alarms on the `live` alias: error rate, throttles, p99 duration (no actions: add your own). */
+  public readonly alarms: StepAlarms;
   private stockApiFunction?: lambda.Function;
   private readonly tracing: lambda.Tracing;
 
@@ -186,66 +329,7 @@ export class InventoryStep extends Construct {
     this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
     this.table.grant(this.function, ...HANDLER_ACTIONS);
     acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
-  }
-
-  /**
-   * A task reserving every line of the order: `{ action: 'reserve', orderId, items }` in,
-   * `{ orderId, lines, total }` at `resultPath`. Retries `InventoryContention` (1 s, x2, 4 attempts,
-   * full jitter, at most 5 s apart); `OutOfStock`, `UnknownSku` and `InvalidInput` are for the caller to catch.
-   * @param id construct id, which is also the state name
-   */
-  public reserveTask(id = 'ReserveInventory', options: ReserveTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      payload: sfn.TaskInput.fromObject({
-        action: 'reserve',
-        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
-        items: sfn.JsonPath.listAt(options.itemsPath ?? '$.order.items'),
-      }),
-      resultSelector: {
-        orderId: sfn.JsonPath.stringAt('$.Payload.orderId'),
-        lines: sfn.JsonPath.listAt('$.Payload.lines'),
-        total: sfn.JsonPath.numberAt('$.Payload.total'),
-      },
-      resultPath: options.resultPath ?? '$.reservation',
-    });
-    retryLambdaPlatformErrors(task);
-    task.addRetry({
-      errors: [ErrorName.InventoryContention],
-      interval: Duration.seconds(1),
-      backoffRate: 2,
-      maxAttempts: 4,
-      jitterStrategy: sfn.JitterType.FULL,
-      maxDelay: Duration.seconds(5),
-    });
-    return task;
-  }
-
-  /**
-   * A compensation task putting an order's stock back: `{ action: 'release', orderId }` in,
-   * `{ orderId, released }` at `resultPath`. Release is idempotent, so it retries every error
-   * (10 attempts, x2, full jitter, at most 30 s apart) until it succeeds.
-   * @param id construct id, which is also the state name (create one per place the workflow compensates)
-   */
-  public releaseTask(id: string, options: ReleaseTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      // CDK's service-exception retrier would be listed before the catch-all and match first,
-      // giving up after 6 attempts: the catch-all alone covers those errors too.
-      retryOnServiceExceptions: false,
-      payload: sfn.TaskInput.fromObject({
-        action: 'release',
-        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
-      }),
-      resultSelector: {
-        orderId: sfn.JsonPath.stringAt('$.Payload.orderId'),
-        released: sfn.JsonPath.stringAt('$.Payload.released'),
-      },
-      resultPath: options.resultPath ?? '$.release',
-    });
-    // Only the catch-all: it covers Lambda throttling and crashes too (see retryUntilDone).
-    retryUntilDone(task);
-    return task;
+    this.alarms = new StepAlarms(this, 'Alarms', { ...props.alarms, alias: this.alias, timeout: props.functionProps?.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'inventory' });
   }
 
   /** The stock API function: created by the first {@link addApiRoutes} call, undefined before. */
@@ -253,28 +337,35 @@ export class InventoryStep extends Construct {
     return this.stockApiFunction;
   }
 
+  /** The step name in the SSM naming scheme: `/order-flow/<app>/inventory/<key>`. */
+  static readonly REFERENCE_STEP = 'inventory';
+  /** The key under which {@link InventoryStep.publishReference} publishes the stock API function ARN. */
+  static readonly STOCK_API_FUNCTION_KEY = 'stock-api-function-arn';
+
   /**
-   * Adds the stock admin routes to `httpApi`: `GET /inventory/{sku}` (200 `{ sku, available,
-   * unitPrice }` or 404) and `PUT /inventory/{sku}` with body `{ available, unitPrice }`.
-   * Both are served by one function ({@link apiFunction}, created once and shared by every API
-   * this is called with), allowed only `dynamodb:GetItem` and `dynamodb:PutItem` on the table.
-   * The routes use the API's default authorizer unless `options.authorizer` is given.
-   * @returns the GET and PUT routes
-   * @example
-   * const api = new apigwv2.HttpApi(this, 'AdminApi', { defaultAuthorizer: new HttpIamAuthorizer() });
-   * inventory.addApiRoutes(api);
+   * The inventory step another stack deployed, read from the SSM parameters its
+   * {@link InventoryStep.publishReference} wrote under `/order-flow/<app>/inventory/`: Task states,
+   * grants and stock routes then reference CloudFormation parameters resolved at deploy, not an export.
+   * @param app the app namespace the step was published under, e.g. `orders`
    */
-  public addApiRoutes(httpApi: apigwv2.HttpApi, options: InventoryApiRoutesOptions = {}): apigwv2.HttpRoute[] {
-    const fn = (this.stockApiFunction ??= this.createApiFunction());
-    // One integration per API: CDK binds an integration to the first API it is used on.
-    const integration = new HttpLambdaIntegration('InventoryStockIntegration', fn);
-    return httpApi.addRoutes({
-      path: INVENTORY_API_PATH,
-      methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.PUT],
-      integration,
-      // Left undefined, the route falls back to the API's default authorizer.
-      ...(options.authorizer ? { authorizer: options.authorizer } : {}),
+  public static fromReference(scope: Construct, id: string, app: string): InventoryStepBase {
+    return new ReferencedInventoryStep(scope, id, app);
+  }
+
+  /**
+   * Publishes `live-alias-arn`, `table-name`, `table-arn` and `stock-api-function-arn` as SSM
+   * parameters `/order-flow/<app>/inventory/<key>` (construct `Reference`), for
+   * {@link InventoryStep.fromReference}. Creates the stock API function ({@link apiFunction}) if
+   * no route did yet, so a stack in another deploy can route to it.
+   */
+  public publishReference(app: string): StepReference {
+    return publishStep(this, 'Reference', { app, step: InventoryStep.REFERENCE_STEP }, this, {
+      [InventoryStep.STOCK_API_FUNCTION_KEY]: this.stockApiHandler().functionArn,
     });
+  }
+
+  protected stockApiHandler(): lambda.Function {
+    return (this.stockApiFunction ??= this.createApiFunction());
   }
 
   private createApiFunction(): lambda.Function {
@@ -292,14 +383,20 @@ export class InventoryStep extends Construct {
     acknowledgeSynchronousFunction(fn, INVOKED_BY_API_GATEWAY);
     return fn;
   }
+}
 
-  /** Lets `grantee` read stock (GetItem, BatchGetItem), e.g. a catalogue API. */
-  public grantReadStock(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem');
+/** The inventory step of another stack, read from its published SSM parameters. */
+class ReferencedInventoryStep extends InventoryStepBase {
+  public readonly table: dynamodb.ITableV2;
+  public readonly alias: lambda.IFunction;
+  private readonly location: { readonly app: string; readonly step: string };
+  private stockApi?: lambda.IFunction;
+  constructor(scope: Construct, id: string, app: string) {
+    super(scope, id);
+    this.location = { app, step: InventoryStep.REFERENCE_STEP };
+    ({ alias: this.alias, table: this.table } = lookupStep(this, this.location));
   }
-
-  /** Lets `grantee` seed or replace stock (PutItem), e.g. an admin API. */
-  public grantWriteStock(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grant(grantee, 'dynamodb:PutItem');
+  protected stockApiHandler(): lambda.IFunction {
+    return (this.stockApi ??= lookupStepFunction(this, 'StockApiFunction', this.location, InventoryStep.STOCK_API_FUNCTION_KEY));
   }
 }

@@ -115,13 +115,14 @@ export class OrderApi extends Construct {
       },
     });
 
-    // What the API path of the order-status store calls: a conditional PutItem to create and a
-    // GetItem to read (after a refused create, and for GET). Status changes belong to the workflow.
+    // What the API path of the order-status store calls: a conditional PutItem to create, a
+    // GetItem to read (after a refused create, and for GET) and conditional UpdateItems on the
+    // workflow-start claim (the duplicate guard). Status changes belong to the workflow.
     // On the table ARN alone: ordersTable.grant() would add `<table>/index/*`, but item reads and
     // writes never touch an index.
     iam.Grant.addToPrincipal({
       grantee: this.function,
-      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       resourceArns: [props.ordersTable.tableArn],
     });
     props.ordersTable.encryptionKey?.grantEncryptDecrypt(this.function);

@@ -1,4 +1,5 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,15 +8,24 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { ErrorName, type FailureReason } from '@order-flow/contracts';
 import { Construct } from 'constructs';
 import {
+  retriesServiceExceptions,
+  addStepRetry,
   acknowledgeSynchronousFunction,
   functionWithOwnLogGroup,
   FUNCTION_DEFAULTS,
   FUNCTION_RUNTIME,
   INVOKED_BY_STEP_FUNCTIONS,
+  lookupStep,
+  publishStep,
   retryLambdaPlatformErrors,
   retryUntilDone,
   shippedBundle,
+  stepDashboardWidgets,
+  StepAlarms,
+  type StepAlarmsOptions,
   tableRetention,
+  type StepReference,
+  type StepTaskOptions,
 } from '@order-flow/construct-kit';
 import { BY_CUSTOMER_INDEX, ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
 
@@ -54,10 +64,16 @@ export interface OrderStatusStepProps {
    * @default - arm64, 256 MB, 10 s timeout, JSON logging, active X-Ray tracing
    */
   readonly functionProps?: lambda.FunctionOptions;
+  /**
+   * Thresholds of the step's alarms on its `live` alias ({@link OrderStatusStep.alarms}): error rate,
+   * throttles, p99 duration.
+   * @default - more than 10% errors in 3 consecutive 5-minute periods, any throttle, p99 above 80% of the timeout
+   */
+  readonly alarms?: StepAlarmsOptions;
 }
 
 /** Options of {@link OrderStatusStep.createTask}. */
-export interface CreateOrderTaskOptions {
+export interface CreateOrderTaskOptions extends StepTaskOptions {
   /**
    * JSONPath to the submitted order (`OrderRequest`).
    * @default '$'
@@ -82,7 +98,7 @@ export interface CreateOrderTaskOptions {
 }
 
 /** Options of {@link OrderStatusStep.confirmTask}. */
-export interface ConfirmOrderTaskOptions {
+export interface ConfirmOrderTaskOptions extends StepTaskOptions {
   /**
    * JSONPath to the order id.
    * @default '$.order.orderId'
@@ -111,7 +127,7 @@ export interface ConfirmOrderTaskOptions {
 }
 
 /** Options of {@link OrderStatusStep.failTask}. */
-export interface FailOrderTaskOptions {
+export interface FailOrderTaskOptions extends StepTaskOptions {
   /** The state whose failure led here (e.g. `'ReserveInventory'`); kept in the order's history. */
   readonly causedBy: string;
   /**
@@ -132,6 +148,178 @@ export interface FailOrderTaskOptions {
 }
 
 /**
+ * What a workflow uses of the order-status step: its `live` alias, the orders table and the
+ * ready-made Task states. {@link OrderStatusStep} creates the resources;
+ * {@link OrderStatusStep.fromReference} reads them, in another stack, from the SSM parameters
+ * {@link OrderStatusStep.publishReference} wrote.
+ */
+export abstract class OrderStatusStepBase extends Construct {
+  /** The orders table (partition key `orderId`). */
+  public abstract readonly table: dynamodb.ITableV2;
+  /** What this step's Task states invoke: the function's `live` alias. */
+  public abstract readonly alias: lambda.IFunction;
+
+  /**
+   * This step's widgets for a dashboard: invocations, errors and throttles of the `live` alias and
+   * its p50/p99 duration. Built from the alias ARN alone, so a stack that reads the step from its
+   * SSM parameters shows the same metrics without referencing the step's stack.
+   */
+  public dashboardWidgets(): cloudwatch.IWidget[] {
+    return stepDashboardWidgets('Order status', this.alias);
+  }
+
+  /**
+   * A task that validates the submitted order and stores it as PENDING. `{ order: Order }` (the
+   * accepted order with its id settled) lands at `resultPath` (default: replaces the state).
+   *
+   * An order without an `orderId` gets an id derived from where it is created: the execution
+   * (`$$.Execution.Id`, `$$.Execution.StartTime`), this state (`$$.State.Name`) and, inside a
+   * Map, the item (`itemKeyPath`). A retry of this task runs in the same execution, state and
+   * item, so it derives the same id and finds the order it made; two creates in one execution
+   * (two create states, or two Map items with `itemKeyPath`) make two orders.
+   *
+   * Only the Lambda service exceptions are retried: `InvalidOrder` and `OrderConflict` are
+   * answers, not glitches.
+   * @param id state name @default 'CreateOrder'
+   */
+  public createTask(id = 'CreateOrder', options: CreateOrderTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.alias,
+      retryOnServiceExceptions: retriesServiceExceptions(options.retryBudget),
+      payload: sfn.TaskInput.fromObject({
+        action: 'create',
+        'order.$': options.orderPath ?? '$',
+        // Same on every attempt of this create, different for another create: see OrderIdSource.
+        orderIdSource: {
+          'execution.$': '$$.Execution.Id',
+          'startedAt.$': '$$.Execution.StartTime',
+          'state.$': '$$.State.Name',
+          ...(options.itemKeyPath !== undefined && { 'item.$': options.itemKeyPath }),
+        },
+      }),
+      resultSelector: {
+        order: {
+          'orderId.$': '$.Payload.orderId',
+          'customerId.$': '$.Payload.customerId',
+          'items.$': '$.Payload.items',
+          'currency.$': '$.Payload.currency',
+          payment: { 'token.$': '$.Payload.paymentToken' },
+        },
+      },
+      // By default the accepted order (id filled in, validated) replaces the submitted input.
+      resultPath: options.resultPath ?? '$',
+    });
+    retryLambdaPlatformErrors(task, options.retryBudget);
+    return task;
+  }
+
+  /**
+   * A task that moves the order PENDING -> CONFIRMED with its lines, total and payment id;
+   * `{ orderId, status }` lands at `resultPath`. A repeat is a no-op. The history entry's
+   * `causedBy` is this state's name (`id`).
+   *
+   * Retries the Lambda service exceptions, and timeouts (confirming is idempotent). Anything
+   * else (`IllegalTransition`, `OrderNotFound`) is for the workflow to catch and compensate.
+   * @param id state name @default 'ConfirmOrder'
+   */
+  public confirmTask(id = 'ConfirmOrder', options: ConfirmOrderTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.alias,
+      retryOnServiceExceptions: retriesServiceExceptions(options.retryBudget),
+      payload: sfn.TaskInput.fromObject({
+        action: 'confirm',
+        'orderId.$': options.orderIdPath ?? '$.order.orderId',
+        'lines.$': options.linesPath ?? '$.reservation.lines',
+        'total.$': options.totalPath ?? '$.reservation.total',
+        'paymentId.$': options.paymentIdPath ?? '$.payment.paymentId',
+        // The history entry names the state that made the transition.
+        'causedBy.$': '$$.State.Name',
+      }),
+      // updatedAt is the transition's time: the workflow stamps its order events with it.
+      resultSelector: {
+        'orderId.$': '$.Payload.orderId',
+        'status.$': '$.Payload.status',
+        'total.$': '$.Payload.total',
+        'updatedAt.$': '$.Payload.updatedAt',
+      },
+      resultPath: options.resultPath ?? '$.confirmation',
+    });
+    retryLambdaPlatformErrors(task, options.retryBudget);
+    addStepRetry(
+      task,
+      {
+        errors: [sfn.Errors.TIMEOUT],
+        interval: Duration.seconds(1),
+        backoffRate: 2,
+        maxAttempts: 3,
+        jitterStrategy: sfn.JitterType.FULL,
+        maxDelay: Duration.seconds(10),
+      },
+      options.retryBudget,
+    );
+    return task;
+  }
+
+  /**
+   * A compensation task that moves the order PENDING -> FAILED with `reason`, recording the
+   * caught error in the history; `{ orderId, status, reason }` lands at `resultPath`.
+   *
+   * Retried until it succeeds (States.ALL, 10 attempts, backoff 2, jitter, at most 30 s apart),
+   * except errors no retry can fix (`InvalidInput`, `OrderNotFound`, `IllegalTransition`),
+   * which fail at once instead of burning ten attempts.
+   * @param id state name, e.g. 'MarkOutOfStock'
+   * @param reason the FailureReason recorded on the order, or `{ path }`: a JSONPath to it, for a
+   *   reason known only at run time (the reconciler's TIMED_OUT / ABORTED / ...)
+   */
+  public failTask(id: string, reason: FailureReason | { readonly path: string }, options: FailOrderTaskOptions): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.alias,
+      // CDK's service-exception retrier would be listed before the catch-all and match first,
+      // giving up after 6 attempts: the catch-all alone covers those errors too.
+      retryOnServiceExceptions: false,
+      payload: sfn.TaskInput.fromObject({
+        action: 'fail',
+        'orderId.$': options.orderIdPath ?? '$.order.orderId',
+        ...(typeof reason === 'string' ? { reason } : { 'reason.$': reason.path }),
+        causedBy: options.causedBy,
+        'error.$': options.errorPath ?? '$.error',
+      }),
+      resultSelector: {
+        'orderId.$': '$.Payload.orderId',
+        'status.$': '$.Payload.status',
+        'reason.$': '$.Payload.reason',
+        'updatedAt.$': '$.Payload.updatedAt',
+      },
+      resultPath: options.resultPath ?? '$.failure',
+    });
+    // No Lambda-platform retrier here: the catch-all below (10 attempts) covers throttling and
+    // crashes too, and a narrower retrier listed first would match first and give up sooner.
+    addStepRetry(
+      task,
+      {
+        errors: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition],
+        maxAttempts: 0,
+      },
+      options.retryBudget,
+    );
+    retryUntilDone(task, undefined, options.retryBudget);
+    return task;
+  }
+
+  /** Lets `grantee` read orders: GetItem, BatchGetItem, and Query (including the `byCustomer` index). */
+  public grantReadOrders(grantee: iam.IGrantable): iam.Grant {
+    this.table.encryptionKey?.grantDecrypt(grantee);
+    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
+  }
+
+  /** Lets `grantee` write orders: PutItem and UpdateItem (never DeleteItem: orders are kept). */
+  public grantWriteOrders(grantee: iam.IGrantable): iam.Grant {
+    this.table.encryptionKey?.grantEncryptDecrypt(grantee);
+    return this.table.grant(grantee, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+  }
+}
+
+/**
  * The order-status step: the orders table (legal status transitions and a history per order),
  * its Lambda function, and ready-made Step Functions tasks to create, confirm and fail orders.
  *
@@ -144,7 +332,7 @@ export interface FailOrderTaskOptions {
  * });
  * orders.grantReadOrders(apiFunction);
  */
-export class OrderStatusStep extends Construct {
+export class OrderStatusStep extends OrderStatusStepBase {
   /** The orders table (partition key `orderId`). */
   public readonly table: dynamodb.ITableV2;
   /** The function behind every task of this step. */
@@ -155,6 +343,8 @@ export class OrderStatusStep extends Construct {
    * only resources in the step's own stack.
    */
   public readonly alias: lambda.Alias;
+  /** Alarms on the `live` alias: error rate, throttles, p99 duration (no actions: add your own). */
+  public readonly alarms: StepAlarms;
 
   constructor(scope: Construct, id: string, props: OrderStatusStepProps = {}) {
     super(scope, id);
@@ -206,145 +396,37 @@ export class OrderStatusStep extends Construct {
     });
     this.table.encryptionKey?.grantEncryptDecrypt(this.function);
     acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
+    this.alarms = new StepAlarms(this, 'Alarms', { ...props.alarms, alias: this.alias, timeout: props.functionProps?.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'order-status' });
+  }
+
+  /** The step name in the SSM naming scheme: `/order-flow/<app>/order-status/<key>`. */
+  static readonly REFERENCE_STEP = 'order-status';
+
+  /**
+   * The order-status step another stack deployed, read from the SSM parameters its
+   * {@link OrderStatusStep.publishReference} wrote under `/order-flow/<app>/order-status/`: Task
+   * states and grants then reference CloudFormation parameters resolved at deploy, not an export.
+   * @param app the app namespace the step was published under, e.g. `orders`
+   */
+  public static fromReference(scope: Construct, id: string, app: string): OrderStatusStepBase {
+    return new ReferencedOrderStatusStep(scope, id, app);
   }
 
   /**
-   * A task that validates the submitted order and stores it as PENDING. `{ order: Order }` (the
-   * accepted order with its id settled) lands at `resultPath` (default: replaces the state).
-   *
-   * An order without an `orderId` gets an id derived from where it is created: the execution
-   * (`$$.Execution.Id`, `$$.Execution.StartTime`), this state (`$$.State.Name`) and, inside a
-   * Map, the item (`itemKeyPath`). A retry of this task runs in the same execution, state and
-   * item, so it derives the same id and finds the order it made; two creates in one execution
-   * (two create states, or two Map items with `itemKeyPath`) make two orders.
-   *
-   * Only the Lambda service exceptions are retried: `InvalidOrder` and `OrderConflict` are
-   * answers, not glitches.
-   * @param id state name @default 'CreateOrder'
+   * Publishes `live-alias-arn`, `table-name` and `table-arn` as SSM parameters
+   * `/order-flow/<app>/order-status/<key>` (construct `Reference`), for {@link OrderStatusStep.fromReference}.
    */
-  public createTask(id = 'CreateOrder', options: CreateOrderTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      payload: sfn.TaskInput.fromObject({
-        action: 'create',
-        'order.$': options.orderPath ?? '$',
-        // Same on every attempt of this create, different for another create: see OrderIdSource.
-        orderIdSource: {
-          'execution.$': '$$.Execution.Id',
-          'startedAt.$': '$$.Execution.StartTime',
-          'state.$': '$$.State.Name',
-          ...(options.itemKeyPath !== undefined && { 'item.$': options.itemKeyPath }),
-        },
-      }),
-      resultSelector: {
-        order: {
-          'orderId.$': '$.Payload.orderId',
-          'customerId.$': '$.Payload.customerId',
-          'items.$': '$.Payload.items',
-          'currency.$': '$.Payload.currency',
-          payment: { 'token.$': '$.Payload.paymentToken' },
-        },
-      },
-      // By default the accepted order (id filled in, validated) replaces the submitted input.
-      resultPath: options.resultPath ?? '$',
-    });
-    retryLambdaPlatformErrors(task);
-    return task;
+  public publishReference(app: string): StepReference {
+    return publishStep(this, 'Reference', { app, step: OrderStatusStep.REFERENCE_STEP }, this);
   }
+}
 
-  /**
-   * A task that moves the order PENDING -> CONFIRMED with its lines, total and payment id;
-   * `{ orderId, status }` lands at `resultPath`. A repeat is a no-op. The history entry's
-   * `causedBy` is this state's name (`id`).
-   *
-   * Retries the Lambda service exceptions, and timeouts (confirming is idempotent). Anything
-   * else (`IllegalTransition`, `OrderNotFound`) is for the workflow to catch and compensate.
-   * @param id state name @default 'ConfirmOrder'
-   */
-  public confirmTask(id = 'ConfirmOrder', options: ConfirmOrderTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      payload: sfn.TaskInput.fromObject({
-        action: 'confirm',
-        'orderId.$': options.orderIdPath ?? '$.order.orderId',
-        'lines.$': options.linesPath ?? '$.reservation.lines',
-        'total.$': options.totalPath ?? '$.reservation.total',
-        'paymentId.$': options.paymentIdPath ?? '$.payment.paymentId',
-        // The history entry names the state that made the transition.
-        'causedBy.$': '$$.State.Name',
-      }),
-      // updatedAt is the transition's time: the workflow stamps its order events with it.
-      resultSelector: {
-        'orderId.$': '$.Payload.orderId',
-        'status.$': '$.Payload.status',
-        'total.$': '$.Payload.total',
-        'updatedAt.$': '$.Payload.updatedAt',
-      },
-      resultPath: options.resultPath ?? '$.confirmation',
-    });
-    retryLambdaPlatformErrors(task);
-    task.addRetry({
-      errors: [sfn.Errors.TIMEOUT],
-      interval: Duration.seconds(1),
-      backoffRate: 2,
-      maxAttempts: 3,
-      jitterStrategy: sfn.JitterType.FULL,
-      maxDelay: Duration.seconds(10),
-    });
-    return task;
-  }
-
-  /**
-   * A compensation task that moves the order PENDING -> FAILED with `reason`, recording the
-   * caught error in the history; `{ orderId, status, reason }` lands at `resultPath`.
-   *
-   * Retried until it succeeds (States.ALL, 10 attempts, backoff 2, jitter, at most 30 s apart),
-   * except errors no retry can fix (`InvalidInput`, `OrderNotFound`, `IllegalTransition`),
-   * which fail at once instead of burning ten attempts.
-   * @param id state name, e.g. 'MarkOutOfStock'
-   * @param reason the FailureReason recorded on the order, or `{ path }`: a JSONPath to it, for a
-   *   reason known only at run time (the reconciler's TIMED_OUT / ABORTED / ...)
-   */
-  public failTask(id: string, reason: FailureReason | { readonly path: string }, options: FailOrderTaskOptions): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      // CDK's service-exception retrier would be listed before the catch-all and match first,
-      // giving up after 6 attempts: the catch-all alone covers those errors too.
-      retryOnServiceExceptions: false,
-      payload: sfn.TaskInput.fromObject({
-        action: 'fail',
-        'orderId.$': options.orderIdPath ?? '$.order.orderId',
-        ...(typeof reason === 'string' ? { reason } : { 'reason.$': reason.path }),
-        causedBy: options.causedBy,
-        'error.$': options.errorPath ?? '$.error',
-      }),
-      resultSelector: {
-        'orderId.$': '$.Payload.orderId',
-        'status.$': '$.Payload.status',
-        'reason.$': '$.Payload.reason',
-        'updatedAt.$': '$.Payload.updatedAt',
-      },
-      resultPath: options.resultPath ?? '$.failure',
-    });
-    // No Lambda-platform retrier here: the catch-all below (10 attempts) covers throttling and
-    // crashes too, and a narrower retrier listed first would match first and give up sooner.
-    task.addRetry({
-      errors: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition],
-      maxAttempts: 0,
-    });
-    retryUntilDone(task);
-    return task;
-  }
-
-  /** Lets `grantee` read orders: GetItem, BatchGetItem, and Query (including the `byCustomer` index). */
-  public grantReadOrders(grantee: iam.IGrantable): iam.Grant {
-    this.table.encryptionKey?.grantDecrypt(grantee);
-    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
-  }
-
-  /** Lets `grantee` write orders: PutItem and UpdateItem (never DeleteItem: orders are kept). */
-  public grantWriteOrders(grantee: iam.IGrantable): iam.Grant {
-    this.table.encryptionKey?.grantEncryptDecrypt(grantee);
-    return this.table.grant(grantee, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+/** The order-status step of another stack, read from its published SSM parameters. */
+class ReferencedOrderStatusStep extends OrderStatusStepBase {
+  public readonly table: dynamodb.ITableV2;
+  public readonly alias: lambda.IFunction;
+  constructor(scope: Construct, id: string, app: string) {
+    super(scope, id);
+    ({ alias: this.alias, table: this.table } = lookupStep(this, { app, step: OrderStatusStep.REFERENCE_STEP }));
   }
 }

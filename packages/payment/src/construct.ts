@@ -1,4 +1,5 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -6,15 +7,24 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
+  retriesServiceExceptions,
+  addStepRetry,
   acknowledgeSynchronousFunction,
   functionWithOwnLogGroup,
   FUNCTION_DEFAULTS,
   FUNCTION_RUNTIME,
   INVOKED_BY_STEP_FUNCTIONS,
+  lookupStep,
+  publishStep,
   retryLambdaPlatformErrors,
   retryUntilDone,
   shippedBundle,
+  stepDashboardWidgets,
+  StepAlarms,
+  type StepAlarmsOptions,
   tableRetention,
+  type StepReference,
+  type StepTaskOptions,
 } from '@order-flow/construct-kit';
 import { ErrorName } from '@order-flow/contracts';
 import { PAYMENT_GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV } from './env.js';
@@ -63,6 +73,12 @@ export interface PaymentStepProps {
    * @default 'simulated'
    */
   readonly gateway?: PaymentGatewayKind;
+  /**
+   * Thresholds of the step's alarms on its `live` alias ({@link PaymentStep.alarms}): error rate,
+   * throttles, p99 duration.
+   * @default - more than 10% errors in 3 consecutive 5-minute periods, any throttle, p99 above 80% of the timeout
+   */
+  readonly alarms?: StepAlarmsOptions;
 }
 
 /** Retry policy of the charge task for transient gateway failures. */
@@ -85,7 +101,7 @@ export interface ChargeRetryOptions {
 }
 
 /** Where {@link PaymentStep.chargeTask} reads its input and writes its result (JSONPath). */
-export interface ChargeTaskOptions {
+export interface ChargeTaskOptions extends StepTaskOptions {
   /** @default '$.order.orderId' */
   readonly orderIdPath?: string;
   /** Amount in integer minor units, priced by inventory. @default '$.reservation.total' */
@@ -101,11 +117,103 @@ export interface ChargeTaskOptions {
 }
 
 /** Where {@link PaymentStep.refundTask} reads its input and writes its result (JSONPath). */
-export interface RefundTaskOptions {
+export interface RefundTaskOptions extends StepTaskOptions {
   /** @default '$.order.orderId' */
   readonly orderIdPath?: string;
   /** Where the RefundResult goes. @default '$.refund' */
   readonly resultPath?: string;
+}
+
+/**
+ * What a workflow uses of the payment step: its `live` alias, its table and the ready-made Task
+ * states. {@link PaymentStep} creates the resources; {@link PaymentStep.fromReference} reads them,
+ * in another stack, from the SSM parameters {@link PaymentStep.publishReference} wrote.
+ */
+export abstract class PaymentStepBase extends Construct {
+  /** The table with payment records and the simulated gateway's ledger. */
+  public abstract readonly table: dynamodb.ITableV2;
+  /** What this step's Task states invoke: the function's `live` alias. */
+  public abstract readonly alias: lambda.IFunction;
+
+  /**
+   * This step's widgets for a dashboard: invocations, errors and throttles of the `live` alias and
+   * its p50/p99 duration. Built from the alias ARN alone, so a stack that reads the step from its
+   * SSM parameters shows the same metrics without referencing the step's stack.
+   */
+  public dashboardWidgets(): cloudwatch.IWidget[] {
+    return stepDashboardWidgets('Payment', this.alias);
+  }
+
+  /**
+   * The charge task: `{ action: 'charge', orderId, amount, currency, token }` -> the ChargeResult
+   * `{ orderId, paymentId, amount, currency, status }` at `resultPath`. Retries
+   * `PaymentGatewayUnavailable` with exponential backoff and full jitter; `PaymentDeclined` and
+   * `PaymentIdempotencyConflict` are final and left for the workflow to catch.
+   * @param id state name @default 'ProcessPayment'
+   */
+  public chargeTask(id = 'ProcessPayment', options: ChargeTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.alias,
+      retryOnServiceExceptions: retriesServiceExceptions(options.retryBudget),
+      payload: sfn.TaskInput.fromObject({
+        action: 'charge',
+        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
+        amount: sfn.JsonPath.numberAt(options.amountPath ?? '$.reservation.total'),
+        currency: sfn.JsonPath.stringAt(options.currencyPath ?? '$.order.currency'),
+        token: sfn.JsonPath.stringAt(options.tokenPath ?? '$.order.payment.token'),
+      }),
+      resultSelector: {
+        'orderId.$': '$.Payload.orderId',
+        'paymentId.$': '$.Payload.paymentId',
+        'amount.$': '$.Payload.amount',
+        'currency.$': '$.Payload.currency',
+        'status.$': '$.Payload.status',
+      },
+      resultPath: options.resultPath ?? '$.payment',
+    });
+    retryLambdaPlatformErrors(task, options.retryBudget);
+    addStepRetry(
+      task,
+      {
+        errors: [ErrorName.PaymentGatewayUnavailable],
+        interval: options.retry?.interval ?? Duration.seconds(1),
+        maxAttempts: options.retry?.maxAttempts ?? 4,
+        maxDelay: options.retry?.maxDelay ?? Duration.seconds(8),
+        backoffRate: 2,
+        jitterStrategy: sfn.JitterType.FULL,
+      },
+      options.retryBudget,
+    );
+    return task;
+  }
+
+  /**
+   * The refund (compensation) task: `{ action: 'refund', orderId }` -> the RefundResult
+   * `{ orderId, refunded, status }` at `resultPath`. Idempotent, so it retries any error up to 10
+   * times (backoff 2, full jitter, at most 30 s apart) until it succeeds.
+   * @param id state name, e.g. 'RefundPayment'
+   */
+  public refundTask(id: string, options: RefundTaskOptions = {}): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: this.alias,
+      // CDK's service-exception retrier would be listed before the catch-all and match first,
+      // giving up after 6 attempts: the catch-all alone covers those errors too.
+      retryOnServiceExceptions: false,
+      payload: sfn.TaskInput.fromObject({
+        action: 'refund',
+        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
+      }),
+      resultSelector: {
+        'orderId.$': '$.Payload.orderId',
+        'refunded.$': '$.Payload.refunded',
+        'status.$': '$.Payload.status',
+      },
+      resultPath: options.resultPath ?? '$.refund',
+    });
+    // Only the catch-all: it covers Lambda throttling and crashes too (see retryUntilDone).
+    retryUntilDone(task, undefined, options.retryBudget);
+    return task;
+  }
 }
 
 /**
@@ -118,7 +226,7 @@ export interface RefundTaskOptions {
  * const refund = payment.refundTask('RefundPayment');
  * charge.addCatch(releaseInventory, { errors: [ErrorName.PaymentDeclined], resultPath: '$.error' });
  */
-export class PaymentStep extends Construct {
+export class PaymentStep extends PaymentStepBase {
   /** The table with payment records and the simulated gateway's ledger. */
   public readonly table: dynamodb.ITableV2;
   /** The payment function (charge + refund). */
@@ -129,6 +237,8 @@ export class PaymentStep extends Construct {
    * only resources in the step's own stack.
    */
   public readonly alias: lambda.Alias;
+  /** Alarms on the `live` alias: error rate, throttles, p99 duration (no actions: add your own). */
+  public readonly alarms: StepAlarms;
 
   constructor(scope: Construct, id: string, props: PaymentStepProps = {}) {
     super(scope, id);
@@ -168,76 +278,42 @@ export class PaymentStep extends Construct {
     // Exactly the calls the store and the simulated gateway make.
     this.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
+    this.alarms = new StepAlarms(this, 'Alarms', { ...props.alarms, alias: this.alias, timeout: user.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'payment' });
+  }
+
+  /** The step name in the SSM naming scheme: `/order-flow/<app>/payment/<key>`. */
+  static readonly REFERENCE_STEP = 'payment';
+
+  /**
+   * The payment step another stack deployed, read from the SSM parameters its
+   * {@link PaymentStep.publishReference} wrote under `/order-flow/<app>/payment/`: Task states
+   * and grants then reference CloudFormation parameters resolved at deploy, not an export.
+   * @param app the app namespace the step was published under, e.g. `orders`
+   */
+  public static fromReference(scope: Construct, id: string, app: string): PaymentStepBase {
+    return new ReferencedPaymentStep(scope, id, app);
+  }
+
+  /**
+   * Publishes `live-alias-arn`, `table-name` and `table-arn` as SSM parameters
+   * `/order-flow/<app>/payment/<key>` (construct `Reference`), for {@link PaymentStep.fromReference}.
+   */
+  public publishReference(app: string): StepReference {
+    return publishStep(this, 'Reference', { app, step: PaymentStep.REFERENCE_STEP }, this);
   }
 
   /** Lets `grantee` invoke the payment function. */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.function.grantInvoke(grantee);
   }
+}
 
-  /**
-   * The charge task: `{ action: 'charge', orderId, amount, currency, token }` -> the ChargeResult
-   * `{ orderId, paymentId, amount, currency, status }` at `resultPath`. Retries
-   * `PaymentGatewayUnavailable` with exponential backoff and full jitter; `PaymentDeclined` and
-   * `PaymentIdempotencyConflict` are final and left for the workflow to catch.
-   * @param id state name @default 'ProcessPayment'
-   */
-  public chargeTask(id = 'ProcessPayment', options: ChargeTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      payload: sfn.TaskInput.fromObject({
-        action: 'charge',
-        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
-        amount: sfn.JsonPath.numberAt(options.amountPath ?? '$.reservation.total'),
-        currency: sfn.JsonPath.stringAt(options.currencyPath ?? '$.order.currency'),
-        token: sfn.JsonPath.stringAt(options.tokenPath ?? '$.order.payment.token'),
-      }),
-      resultSelector: {
-        'orderId.$': '$.Payload.orderId',
-        'paymentId.$': '$.Payload.paymentId',
-        'amount.$': '$.Payload.amount',
-        'currency.$': '$.Payload.currency',
-        'status.$': '$.Payload.status',
-      },
-      resultPath: options.resultPath ?? '$.payment',
-    });
-    retryLambdaPlatformErrors(task);
-    task.addRetry({
-      errors: [ErrorName.PaymentGatewayUnavailable],
-      interval: options.retry?.interval ?? Duration.seconds(1),
-      maxAttempts: options.retry?.maxAttempts ?? 4,
-      maxDelay: options.retry?.maxDelay ?? Duration.seconds(8),
-      backoffRate: 2,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-    return task;
-  }
-
-  /**
-   * The refund (compensation) task: `{ action: 'refund', orderId }` -> the RefundResult
-   * `{ orderId, refunded, status }` at `resultPath`. Idempotent, so it retries any error up to 10
-   * times (backoff 2, full jitter, at most 30 s apart) until it succeeds.
-   * @param id state name, e.g. 'RefundPayment'
-   */
-  public refundTask(id: string, options: RefundTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      // CDK's service-exception retrier would be listed before the catch-all and match first,
-      // giving up after 6 attempts: the catch-all alone covers those errors too.
-      retryOnServiceExceptions: false,
-      payload: sfn.TaskInput.fromObject({
-        action: 'refund',
-        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
-      }),
-      resultSelector: {
-        'orderId.$': '$.Payload.orderId',
-        'refunded.$': '$.Payload.refunded',
-        'status.$': '$.Payload.status',
-      },
-      resultPath: options.resultPath ?? '$.refund',
-    });
-    // Only the catch-all: it covers Lambda throttling and crashes too (see retryUntilDone).
-    retryUntilDone(task);
-    return task;
+/** The payment step of another stack, read from its published SSM parameters. */
+class ReferencedPaymentStep extends PaymentStepBase {
+  public readonly table: dynamodb.ITableV2;
+  public readonly alias: lambda.IFunction;
+  constructor(scope: Construct, id: string, app: string) {
+    super(scope, id);
+    ({ alias: this.alias, table: this.table } = lookupStep(this, { app, step: PaymentStep.REFERENCE_STEP }));
   }
 }

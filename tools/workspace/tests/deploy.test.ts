@@ -86,5 +86,6 @@ describe('payment deploy target, dry run through the CDK CLI', () => {
     const second = dryRun();
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('OrderFlow-Payment: no changes');
-  });
+    // Three synths of the whole app through the CDK CLI: ~20 s each on a busy 2-core machine.
+  }, 180_000);
 });

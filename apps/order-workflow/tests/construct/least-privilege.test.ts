@@ -44,26 +44,41 @@ const FUNCTIONS: Record<string, { tableEnv: string; dynamodb: string[]; other?: 
   payment: { tableEnv: 'PAYMENT_TABLE_NAME', dynamodb: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   'order-status': { tableEnv: 'ORDERS_TABLE_NAME', dynamodb: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   // The API may also start executions, of the state machine its STATE_MACHINE_ARN names and no other.
-  'order-api': { tableEnv: 'ORDERS_TABLE_NAME', dynamodb: ['dynamodb:GetItem', 'dynamodb:PutItem'], other: { 'states:StartExecution': 'STATE_MACHINE_ARN' } },
+  'order-api': { tableEnv: 'ORDERS_TABLE_NAME', dynamodb: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], other: { 'states:StartExecution': 'STATE_MACHINE_ARN' } },
 };
 
 const outdir = mkdtempSync(join(tmpdir(), 'order-flow-lp-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 const app = buildApp({ outdir });
 const templates = new Map(
-  app.node.children.filter((c): c is Stack => Stack.isStack(c)).map((s) => [s.stackName, Template.fromStack(s).toJSON() as { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }> }]),
+  app.node.children.filter((c): c is Stack => Stack.isStack(c)).map((s) => [s.stackName, Template.fromStack(s).toJSON() as { Resources: Record<string, Resource>; Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }>; Parameters?: Record<string, { Type: string; Default?: unknown }> }]),
 );
 
 /**
  * Reduces a reference to the resource it points at, `<stack>/<logicalId>`, whether written as a
- * Ref, a GetAtt (`.Arn`) or an import of another stack's export — so a table's name (env var)
- * and its ARN (policy) compare equal across stacks. Anything else (`*`, a Join with a suffix
- * such as `/index/*`) comes back as its JSON, which matches no resource.
+ * Ref, a GetAtt (`.Arn`), an import of another stack's export, or a template parameter read
+ * from an SSM parameter another stack publishes (the value CloudFormation resolves at deploy is
+ * that parameter's Value) — so a table's name (env var) and its ARN (policy) compare equal across
+ * stacks. Anything else (`*`, a Join with a suffix such as `/index/*`) comes back as its JSON,
+ * which matches no resource.
  */
 function target(stack: string, value: unknown): string {
   if (value && typeof value === 'object') {
     const v = value as Json;
+    const parameter = typeof v.Ref === 'string' ? templates.get(stack)?.Parameters?.[v.Ref] : undefined;
+    if (parameter?.Type === 'AWS::SSM::Parameter::Value<String>') {
+      for (const [name, t] of templates) {
+        for (const r of Object.values(t.Resources)) {
+          if (r.Type === 'AWS::SSM::Parameter' && r.Properties.Name === parameter.Default) return target(name, r.Properties.Value);
+        }
+      }
+    }
     if (typeof v.Ref === 'string') return `${stack}/${v.Ref}`;
+    // A table name taken from its ARN: {Fn::Select [1, {Fn::Split ["/", {Fn::Select [5, {Fn::Split [":", arn]}]}]}]}.
+    const select = v['Fn::Select'] as [number, Json] | undefined;
+    const inner = (select?.[1]?.['Fn::Split'] as [string, Json] | undefined)?.[1]?.['Fn::Select'] as [number, Json] | undefined;
+    const arn = (inner?.[1]?.['Fn::Split'] as [string, unknown] | undefined)?.[1];
+    if (select?.[0] === 1 && inner?.[0] === 5 && arn !== undefined) return target(stack, arn);
     if (Array.isArray(v['Fn::GetAtt']) && v['Fn::GetAtt'][1] === 'Arn') return `${stack}/${String(v['Fn::GetAtt'][0])}`;
     // A table ARN built from its name (what the Step Functions DynamoDB tasks grant on).
     const join = v['Fn::Join'] as [string, unknown[]] | undefined;
@@ -179,11 +194,17 @@ describe('least privilege over the synthesized templates of buildApp()', () => {
       expect(put.flatMap((s) => list(s.Resource)).map((r) => target(stack, r))).toEqual([`${stack}/${bus}`]);
     });
 
+    it('may read (GetItem) only the orders table: CheckConfirmed reads a failed confirm back', () => {
+      const reads = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
+      expect(reads.flatMap((s) => list(s.Action))).toEqual(['dynamodb:GetItem']);
+      expect(reads.flatMap((s) => list(s.Resource)).map((r) => target(stack, r))).toEqual([target(stack, t.Outputs!.OrdersTableName!.Value)]);
+    });
+
     it('uses *-resources only for the log-delivery and X-Ray actions', () => {
       const star = statements.filter((s) => list(s.Resource).includes('*'));
       expect(star.flatMap((s) => list(s.Action)).sort()).toEqual(STATE_MACHINE_STAR_ACTIONS);
       for (const s of statements) for (const action of list(s.Action)) expect(action).not.toMatch(/\*/);
-      const known = new Set(['lambda:InvokeFunction', 'events:PutEvents', ...STATE_MACHINE_STAR_ACTIONS]);
+      const known = new Set(['lambda:InvokeFunction', 'events:PutEvents', 'dynamodb:GetItem', ...STATE_MACHINE_STAR_ACTIONS]);
       expect(statements.flatMap((s) => list(s.Action)).filter((a) => !known.has(a))).toEqual([]);
       expect(managed).toEqual([]);
     });

@@ -41,12 +41,20 @@ describe('independently deployable step stacks', () => {
     expect(after[STACK_NAMES.workflow]).toEqual(before[STACK_NAMES.workflow]);
   });
 
-  it('the workflow invokes each step through an alias ARN imported from the step stack', () => {
-    const workflow = JSON.parse(before[STACK_NAMES.workflow]!) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+  it('the workflow invokes each step through the alias ARN its step stack publishes in SSM, never an import', () => {
+    const workflow = JSON.parse(before[STACK_NAMES.workflow]!) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      Parameters: Record<string, { Type: string; Default?: string }>;
+    };
     const [machine] = Object.values(workflow.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
-    const imports = JSON.stringify(machine!.Properties.DefinitionString).match(/"Fn::ImportValue":"[^"]+"/g) ?? [];
-    for (const stack of [STACK_NAMES.inventory, STACK_NAMES.payment, STACK_NAMES.orderStatus]) {
-      expect(imports.some((i) => i.includes(stack) && /LiveAlias/.test(i)), `${stack} alias import`).toBe(true);
+    const definition = JSON.stringify(machine!.Properties.DefinitionString);
+    expect(definition).not.toContain('Fn::ImportValue');
+    for (const step of ['inventory', 'payment', 'order-status']) {
+      const name = `/order-flow/orders/${step}/live-alias-arn`;
+      const [logicalId] = Object.entries(workflow.Parameters).find(([, p]) => p.Default === name) ?? [];
+      expect(logicalId, `${name} read by the workflow stack`).toBeDefined();
+      expect(workflow.Parameters[logicalId!]!.Type).toBe('AWS::SSM::Parameter::Value<String>');
+      expect(definition, `${step} task invokes the parameter's value`).toContain(`{"Ref":"${logicalId!}"}`);
     }
     // No step function is created in the workflow stack itself.
     const handlers = Object.values(workflow.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Handler === 'index.handler');

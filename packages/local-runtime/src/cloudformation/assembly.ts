@@ -41,6 +41,8 @@ export interface AssemblyStack {
   readonly assets: ReadonlyMap<string, FileAsset>;
   /** Directory of the (possibly nested) assembly the stack belongs to. */
   readonly assemblyDir: string;
+  /** Artifact ids this stack depends on (`manifest.json`; asset manifests included). @default - none */
+  readonly dependencies?: readonly string[];
 }
 
 /** The subset of a CloudFormation template the local runtime reads. */
@@ -115,6 +117,7 @@ function readStacks(dir: string): AssemblyStack[] {
       resources,
       assets: readAssets(dir, artifactId, artifact, artifacts),
       assemblyDir: dir,
+      dependencies: artifact.dependencies ?? [],
     });
   }
   return stacks;

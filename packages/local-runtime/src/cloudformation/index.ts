@@ -14,3 +14,5 @@ export type { LocalResourceInfo, LocalStackInfo, NamedResourceInfo } from './res
 export { TABLE_TYPES, toCreateTableInput } from './tables.js';
 export { ACCEPTED_RESOURCE_TYPES, EMULATED_RESOURCE_TYPES, unsupportedInAssembly } from './unsupported.js';
 export type { UnsupportedItem } from './unsupported.js';
+export { LocalParameterStore, ParameterNotFoundError } from '../ssm/parameter-store.js';
+export type { LocalParameter, ParameterPublisher } from '../ssm/parameter-store.js';

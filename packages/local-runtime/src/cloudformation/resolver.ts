@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AssemblyStack, CloudAssembly, TemplateResource } from './assembly.js';
+import { LocalParameterStore, ParameterNotFoundError } from '../ssm/parameter-store.js';
 import { evaluateCondition, resolveIntrinsics, NO_VALUE, UnresolvableError, type IntrinsicScope } from './intrinsics.js';
 
 /** The account and region the assembly is "deployed" to locally. */
@@ -95,7 +96,20 @@ const TYPE_RULES: Record<string, TypeRule> = {
   'AWS::SNS::Topic': { nameProperty: 'TopicName', maxLength: 256, ref: topicArn, attributes: { TopicArn: topicArn, TopicName: (n) => n.name } },
   'AWS::Events::EventBus': { nameProperty: 'Name', maxLength: 256, ref: (n) => n.name, attributes: { Arn: busArn, Name: (n) => n.name } },
   'AWS::Events::Rule': { nameProperty: 'Name', maxLength: 64, ref: (n) => n.name, attributes: { Arn: arnOf('events', (n) => `rule/${n.name}`) } },
+  // Type and Value are read from the resource's properties (see attributeOf).
+  'AWS::SSM::Parameter': { nameProperty: 'Name', maxLength: 2048, ref: (n) => n.name, attributes: {} },
 };
+
+/**
+ * The bootstrap version parameter every CDK stack reads (`BootstrapVersion`), published on AWS by
+ * `cdk bootstrap`'s CDKToolkit stack. The local environment counts as bootstrapped: it answers
+ * with a stand-in version that passes the templates' CheckBootstrapVersion rule (at least 6).
+ */
+const BOOTSTRAP_VERSION_PARAMETER = /^\/cdk-bootstrap\/[^/]+\/version$/;
+const LOCAL_BOOTSTRAP_VERSION = '30';
+
+/** `AWS::SSM::Parameter::Value<String>` and the list forms: CloudFormation reads the parameter at deploy. */
+const SSM_PARAMETER_TYPE = /^AWS::SSM::Parameter::Value<(.+)>$/;
 
 /** A resolved reference to a resource of the assembly. */
 export interface ResourceRef {
@@ -106,9 +120,18 @@ export interface ResourceRef {
 /**
  * Resolves template values of a whole cloud assembly: physical names (generated once and kept
  * for the resolver's life), `Ref`/`Fn::GetAtt` per resource type, pseudo parameters, parameter
- * defaults, Conditions and cross-stack `Fn::ImportValue`.
+ * defaults, Conditions, cross-stack `Fn::ImportValue`, and SSM parameters: stacks start in
+ * dependency order, each putting its `AWS::SSM::Parameter` resources in {@link parameters}, and a
+ * template parameter of type `AWS::SSM::Parameter::Value<String>` reads that store, as
+ * CloudFormation does at deploy.
  */
 export class AssemblyResolver {
+  /** The local SSM Parameter Store the stacks publish to (see {@link startStacks}). */
+  readonly parameters = new LocalParameterStore();
+  /** Stacks whose parameters are published, in start order; undefined before {@link startStacks}. */
+  private started?: Set<AssemblyStack>;
+  /** SSM-typed template parameter values, resolved once when their stack starts (as at deploy). */
+  private readonly ssmValues = new Map<string, unknown>();
   private readonly names = new Map<string, string>();
   private readonly versions = new Map<string, number>();
   private readonly conditions = new Map<string, boolean>();
@@ -139,6 +162,105 @@ export class AssemblyResolver {
   /** Resolves every intrinsic function in `value` in the context of `stack`. */
   resolve(stack: AssemblyStack, value: unknown): unknown {
     return resolveIntrinsics(value, this.scope(stack));
+  }
+
+  /**
+   * Starts the stacks in dependency order (`manifest.json` dependencies, else manifest order):
+   * each puts its active `AWS::SSM::Parameter` resources in {@link parameters}, so a stack reads
+   * only what the stacks it depends on published. Runs once; later calls return the same order.
+   * An SSM-typed template parameter read before this starts the stacks first.
+   * @returns the stacks in start order
+   * @throws ParameterNotFoundError when a stack reads a parameter no earlier stack published
+   */
+  startStacks(): AssemblyStack[] {
+    if (this.started) return [...this.started];
+    const started = (this.started = new Set());
+    try {
+      for (const stack of this.startOrder()) {
+        // Like CloudFormation at deploy: the stack's SSM-typed parameters are read first, from what
+        // the stacks started before it published.
+        for (const [name, parameter] of Object.entries(stack.template.Parameters ?? {})) {
+          const ssmType = parameter.Type?.match(SSM_PARAMETER_TYPE);
+          if (ssmType) this.ssmParameterValue(stack, name, ssmType[0], parameter.Default);
+        }
+        for (const resource of stack.resources.values()) {
+          if (resource.type !== 'AWS::SSM::Parameter' || !this.isActive(stack, resource)) continue;
+          const value = this.resolve(stack, resource.properties.Value);
+          const type = this.resolve(stack, resource.properties.Type);
+          this.parameters.put({
+            name: this.physicalName(stack, resource.logicalId),
+            value: Array.isArray(value) ? value.join(',') : String(value),
+            type: typeof type === 'string' ? type : 'String',
+            publishedBy: { stackName: stack.stackName, logicalId: resource.logicalId, ...(resource.path !== undefined && { path: resource.path }) },
+          });
+        }
+        started.add(stack);
+      }
+    } catch (error) {
+      // A start that failed did not happen: the next call tries again (and fails the same way).
+      this.started = undefined;
+      this.ssmValues.clear();
+      throw error;
+    }
+    return [...this.started];
+  }
+
+  /** Stacks sorted so that each comes after the stacks it depends on (stable on manifest order). */
+  private startOrder(): AssemblyStack[] {
+    const stacks = this.assembly.stacks;
+    const byId = new Map(stacks.map((stack) => [stack.artifactId, stack]));
+    const order: AssemblyStack[] = [];
+    const visiting = new Set<AssemblyStack>();
+    const visit = (stack: AssemblyStack) => {
+      if (order.includes(stack) || visiting.has(stack)) return; // CDK refuses cycles; never loop on one
+      visiting.add(stack);
+      for (const id of stack.dependencies ?? []) {
+        const dependency = byId.get(id);
+        if (dependency) visit(dependency);
+      }
+      visiting.delete(stack);
+      order.push(stack);
+    };
+    stacks.forEach(visit);
+    return order;
+  }
+
+  /** The value of template parameter `name` of `stack`, typed `AWS::SSM::Parameter::Value<T>`. */
+  private ssmParameterValue(stack: AssemblyStack, name: string, valueType: string, parameterName: unknown): unknown {
+    if (typeof parameterName !== 'string') {
+      throw new UnresolvableError(`Parameter '${name}' of stack ${stack.stackName} (${valueType}) has no Default naming the SSM parameter to read`);
+    }
+    const key = `${stack.stackName}/${name}`;
+    if (!this.started) this.startStacks();
+    if (this.ssmValues.has(key)) return this.ssmValues.get(key);
+    if (BOOTSTRAP_VERSION_PARAMETER.test(parameterName) && !this.parameters.get(parameterName)) {
+      this.parameters.put({ name: parameterName, value: LOCAL_BOOTSTRAP_VERSION, type: 'String' });
+    }
+    const found = this.parameters.get(parameterName);
+    if (!found) throw new ParameterNotFoundError(this.missingParameterMessage(stack, name, parameterName));
+    const value = /List<|CommaDelimitedList/.test(valueType) ? found.value.split(',') : found.value;
+    this.ssmValues.set(key, value);
+    return value;
+  }
+
+  private missingParameterMessage(stack: AssemblyStack, name: string, parameterName: string): string {
+    const reader = `Stack ${stack.stackName} reads SSM parameter '${parameterName}' (template parameter ${name}) at deploy, but it does not exist`;
+    for (const other of this.assembly.stacks) {
+      for (const resource of other.resources.values()) {
+        if (resource.type !== 'AWS::SSM::Parameter') continue;
+        let published: unknown;
+        try {
+          published = this.resolve(other, resource.properties.Name);
+        } catch {
+          continue;
+        }
+        if (published !== parameterName) continue;
+        const publisher = `stack ${other.stackName} publishes it (${resource.path ?? resource.logicalId})`;
+        if (!this.isActive(other, resource)) return `${reader}: ${publisher} only when its Condition ${resource.condition} holds, and it does not`;
+        return `${reader} yet: ${publisher} but starts later; make ${stack.stackName} depend on ${other.stackName} (stack.addStackDependency)`;
+      }
+    }
+    return `${reader}: no stack of the assembly publishes it (an AWS::SSM::Parameter with Name '${parameterName}'); deploy the stack that does first`;
   }
 
   /** Whether a resource exists once its `Condition` (if any) is evaluated. */
@@ -185,6 +307,7 @@ export class AssemblyResolver {
       if (attribute === 'FunctionArn') return this.functionArnOf(stack, resource);
     }
     if (resource.type === 'AWS::Lambda::Alias' && attribute === 'AliasArn') return this.refOf(stack, logicalId);
+    if (resource.type === 'AWS::SSM::Parameter' && (attribute === 'Value' || attribute === 'Type')) return this.resolve(stack, resource.properties[attribute]);
     const rule = TYPE_RULES[resource.type];
     const names = { name: this.physicalName(stack, logicalId), env: this.env };
     if (!rule) {
@@ -304,6 +427,8 @@ export class AssemblyResolver {
             return [];
         }
         const parameter = stack.template.Parameters?.[name];
+        const ssmType = parameter?.Type?.match(SSM_PARAMETER_TYPE);
+        if (ssmType) return this.ssmParameterValue(stack, name, ssmType[0], parameter?.Default);
         if (parameter) {
           if (parameter.Default === undefined) throw new UnresolvableError(`Parameter '${name}' of stack ${stack.stackName} has no Default value`);
           return parameter.Default;

@@ -36,6 +36,7 @@ export const EMULATED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGatewayV2::Route',
   'AWS::ApiGatewayV2::Integration',
   'AWS::ApiGatewayV2::Stage',
+  'AWS::SSM::Parameter',
 ]);
 
 /**

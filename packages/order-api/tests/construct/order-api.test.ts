@@ -102,7 +102,7 @@ describe('OrderApi', () => {
     });
   });
 
-  it('grants the function only its own log group, GetItem/PutItem on the orders table and StartExecution on the state machine', () => {
+  it('grants the function only its own log group, GetItem/PutItem/UpdateItem on the orders table and StartExecution on the state machine', () => {
     const template = defaults;
 
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
@@ -118,7 +118,7 @@ describe('OrderApi', () => {
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupLogicalId(template), 'Arn'] } },
       {
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': [tableLogicalId(template), 'Arn'] },
       },
       { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: machineLogicalId(template) } },

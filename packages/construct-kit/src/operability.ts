@@ -1,0 +1,158 @@
+/**
+ * What tells an operator a step is unhealthy: the alarms every step ships on its `live` alias and
+ * the dashboard widgets it contributes to the workflow's dashboard. One implementation for the
+ * three steps, so thresholds and widget layout change in one place.
+ */
+import { Duration, Fn, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/** Thresholds of {@link StepAlarms}; every alarm treats missing data (no traffic) as OK. */
+export interface StepAlarmsOptions {
+  /**
+   * Alarm when more than this percentage of the alias's invocations fail, in each of
+   * `evaluationPeriods` consecutive 5-minute periods. A step's domain errors (`OutOfStock`,
+   * `PaymentDeclined`, ...) are Lambda errors too, so this is a rate, not a count: a normal day of
+   * declines must not page anyone. Between 0 and 100.
+   * @default 10
+   */
+  readonly errorRatePercent?: number;
+  /**
+   * Alarm when the alias is throttled at least this many times in one 5-minute period
+   * (throttled invocations are retried by the workflow, but mean the concurrency limit is hit).
+   * @default 1
+   */
+  readonly throttles?: number;
+  /**
+   * Alarm when the p99 duration of the alias exceeds this in each of `evaluationPeriods`
+   * consecutive 5-minute periods: close to the timeout, invocations start timing out.
+   * @default - 80% of the function's timeout
+   */
+  readonly p99Duration?: Duration;
+  /**
+   * Consecutive 5-minute periods the error-rate and duration alarms need before they fire.
+   * @default 3
+   */
+  readonly evaluationPeriods?: number;
+}
+
+/** Props of {@link StepAlarms}. */
+export interface StepAlarmsProps extends StepAlarmsOptions {
+  /** The step's `live` alias: what the workflow invokes, and so what the alarms watch. */
+  readonly alias: lambda.Alias;
+  /** The function's timeout, the base of the default p99 threshold. */
+  readonly timeout: Duration;
+  /** Names the step in alarm descriptions, e.g. `payment`. */
+  readonly step: string;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/**
+ * The three alarms of a step on its `live` alias: error rate, throttles and p99 duration, with
+ * no actions (the app adds its own with `alarm.addAlarmAction`).
+ *
+ * @throws Error naming the option when a threshold is out of range
+ */
+export class StepAlarms extends Construct {
+  /** Errors / invocations above `errorRatePercent`. */
+  public readonly errorRate: cloudwatch.Alarm;
+  /** Throttled invocations at or above `throttles`. */
+  public readonly throttles: cloudwatch.Alarm;
+  /** p99 duration above `p99Duration`. */
+  public readonly p99Duration: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: StepAlarmsProps) {
+    super(scope, id);
+    const percent = props.errorRatePercent ?? 10;
+    if (!(percent > 0 && percent <= 100)) throw new Error(`${this.node.path}: errorRatePercent must be more than 0 and at most 100, got ${percent}`);
+    const throttles = props.throttles ?? 1;
+    if (!Number.isInteger(throttles) || throttles < 1) throw new Error(`${this.node.path}: throttles must be a whole number of at least 1, got ${throttles}`);
+    const periods = props.evaluationPeriods ?? 3;
+    if (!Number.isInteger(periods) || periods < 1) throw new Error(`${this.node.path}: evaluationPeriods must be a whole number of at least 1, got ${periods}`);
+    const p99 = props.p99Duration ?? Duration.millis(props.timeout.toMilliseconds() * 0.8);
+    if (p99.toMilliseconds() <= 0 || p99.toMilliseconds() > props.timeout.toMilliseconds()) {
+      throw new Error(`${this.node.path}: p99Duration must be more than 0 and at most the function timeout (${props.timeout.toHumanString()}), got ${p99.toHumanString()}`);
+    }
+    const { alias, step } = props;
+    const where = `the ${step} step's live alias`;
+
+    this.errorRate = new cloudwatch.MathExpression({
+      expression: '100 * errors / MAX([errors, invocations])',
+      usingMetrics: { errors: alias.metricErrors({ period: PERIOD }), invocations: alias.metricInvocations({ period: PERIOD }) },
+      period: PERIOD,
+      label: `${step} error rate (%)`,
+    }).createAlarm(this, 'ErrorRate', {
+      alarmDescription: `More than ${percent}% of invocations of ${where} failed in ${periods} consecutive 5-minute periods (domain errors such as declines count too)`,
+      threshold: percent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: periods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.throttles = alias.metricThrottles({ period: PERIOD, statistic: cloudwatch.Stats.SUM }).createAlarm(this, 'Throttles', {
+      alarmDescription: `${where} was throttled at least ${throttles} time(s) in 5 minutes: its concurrency limit is reached`,
+      threshold: throttles,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.p99Duration = alias.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.p(99) }).createAlarm(this, 'P99Duration', {
+      alarmDescription: `p99 duration of ${where} above ${p99.toMilliseconds()} ms (timeout ${props.timeout.toMilliseconds()} ms) in ${periods} consecutive 5-minute periods`,
+      threshold: p99.toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: periods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** The three alarms. */
+  public get alarms(): cloudwatch.Alarm[] {
+    return [this.errorRate, this.throttles, this.p99Duration];
+  }
+}
+
+/**
+ * The function name and alias name of an alias, for metric dimensions (`FunctionName`,
+ * `Resource` = `<name>:<alias>`, as CloudWatch reports an alias). Works on an alias created here
+ * and on one imported from its ARN (`arn:aws:lambda:<region>:<account>:function:<name>:<alias>`,
+ * split at deploy), so a stack that only reads the step's published ARN builds the same metrics
+ * without referencing the step stack.
+ */
+export function aliasDimensions(alias: lambda.IFunction): { readonly FunctionName: string; readonly Resource: string } {
+  if (alias instanceof lambda.Alias) {
+    return { FunctionName: alias.version.lambda.functionName, Resource: `${alias.version.lambda.functionName}:${alias.aliasName}` };
+  }
+  const arn = alias.functionArn;
+  if (!Token.isUnresolved(arn)) {
+    const [, , , , , , name, qualifier] = arn.split(':');
+    if (!name || !qualifier) throw new Error(`aliasDimensions: '${arn}' is not an alias ARN (arn:aws:lambda:<region>:<account>:function:<name>:<alias>)`);
+    return { FunctionName: name, Resource: `${name}:${qualifier}` };
+  }
+  const name = Fn.select(6, Fn.split(':', arn));
+  return { FunctionName: name, Resource: Fn.join(':', [name, Fn.select(7, Fn.split(':', arn))]) };
+}
+
+/**
+ * A step's dashboard widgets: invocations, errors and throttles of its `live` alias, and its
+ * p50/p99 duration.
+ * @param title names the step, e.g. `Payment`
+ */
+export function stepDashboardWidgets(title: string, alias: lambda.IFunction): cloudwatch.IWidget[] {
+  const dimensionsMap = aliasDimensions(alias);
+  const metric = (metricName: string, statistic: string, label: string) =>
+    new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, dimensionsMap, statistic, period: PERIOD, label });
+  return [
+    new cloudwatch.GraphWidget({
+      title: `${title}: invocations, errors, throttles (live alias)`,
+      left: [metric('Invocations', cloudwatch.Stats.SUM, 'invocations'), metric('Errors', cloudwatch.Stats.SUM, 'errors'), metric('Throttles', cloudwatch.Stats.SUM, 'throttles')],
+      width: 12,
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${title}: duration p50 / p99 (live alias)`,
+      left: [metric('Duration', cloudwatch.Stats.p(50), 'p50'), metric('Duration', cloudwatch.Stats.p(99), 'p99')],
+      leftYAxis: { label: 'ms', showUnits: false },
+      width: 12,
+    }),
+  ];
+}
