@@ -3,8 +3,8 @@
  * packs each one with `pnpm pack` (exactly what `changeset publish` uploads: workspace:* rewritten,
  * `publishConfig.exports` applied), then asserts on the tarball:
  *
- * - only built JS, `.d.ts`, the prebuilt Lambda bundle(s) `dist/lambda*\/index.mjs`, README.md,
- *   CHANGELOG.md, LICENSE and package.json — no sources, tests, tsconfig, maps, metafiles;
+ * - only built JS, `.d.ts`, the prebuilt Lambda bundle(s) `dist/lambda*\/index.mjs`, the local
+ *   console's page (`dist/console-web/{index.html,app.js,app.css}`), README.md, CHANGELOG.md, LICENSE and package.json — no sources, tests, tsconfig, maps, metafiles;
  * - every `exports` target and every bundle the build script writes is inside;
  * - the packed manifest has no `workspace:` specs and no `@order-flow/source` condition (it points
  *   at src/, which is not shipped);
@@ -108,6 +108,7 @@ const ALLOWED = [
   /^LICENSE$/,
   /^dist\/(?:[\w.-]+\/)*[\w.-]+\.(?:js|d\.ts)$/,
   /^dist\/lambda(?:-[\w.-]+)?\/index\.mjs$/,
+  /^dist\/console-web\/(?:index\.html|app\.js|app\.css)$/,
 ];
 const REQUIRED = ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'];
 

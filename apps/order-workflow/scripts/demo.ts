@@ -3,18 +3,37 @@
  * `pnpm start`), seeds stock through the stock API, submits a batch of orders through
  * `POST /orders` that covers every path of the workflow, and prints what happened to each order
  * and to the stock. Status and reason come from the orders table, not from execution outputs.
+ *
+ *   pnpm demo [--keep] [--console-port 0]
+ *
+ * The local console's URL is printed while the demo runs; `--keep` keeps the stack and the
+ * console running after the table until Ctrl-C (without it the demo exits by itself).
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import type { OrderRequest } from '@order-flow/contracts';
 import { LocalOrderStack } from '../src/local/stack.js';
 import { DEMO_STOCK, demoOrders, SCARCE_SKU } from './demo-orders.js';
 
+const { values: args } = parseArgs({
+  options: {
+    keep: { type: 'boolean', default: false },
+    'console-port': { type: 'string', default: process.env.CONSOLE_PORT ?? '0' },
+  },
+});
+const consolePort = Number(args['console-port']);
+if (!Number.isInteger(consolePort) || consolePort < 0 || consolePort > 65535) {
+  console.error(`--console-port must be a port number 0-65535, got "${args['console-port']}"`);
+  process.exit(2);
+}
 const started = performance.now();
 const assemblyDir = fileURLToPath(new URL('../cdk.out', import.meta.url));
 console.log('Synthesizing the CDK app and starting the local stack (DynamoDB Local, Lambda bundles, Step Functions, HTTP API)...');
-const workflow = await LocalOrderStack.start({ assemblyDir });
+const workflow = await LocalOrderStack.start({ assemblyDir, console: { port: consolePort } });
+let keeping = false;
 try {
+  console.log(`Local console: ${workflow.runtime.console!.url} (graph, executions live, tables, functions, events)${args.keep ? '' : ' — pass --keep to keep it open after the demo'}`);
   for (const seed of DEMO_STOCK) {
     const seeded = await fetch(`${workflow.apiUrl}/inventory/${seed.sku}`, {
       method: 'PUT',
@@ -49,8 +68,24 @@ try {
   console.log(`Order events on the bus: ${count('OrderConfirmed')} OrderConfirmed + ${count('OrderFailed')} OrderFailed for ${terminal} settled orders (pnpm start serves them at GET /events)`);
   console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   if (!consistent || events.length !== terminal) process.exitCode = 1;
+  if (args.keep) {
+    keeping = true;
+    console.log(`\nStill running (--keep): local console ${workflow.runtime.console!.url}, order API ${workflow.apiUrl}. Ctrl-C stops everything.`);
+    const stop = (signal: string) => {
+      console.log(`\n${signal}: stopping ...`);
+      workflow.stop().then(
+        () => process.exit(process.exitCode ?? 0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  }
 } finally {
-  await workflow.stop();
+  if (!keeping) await workflow.stop();
 }
 
 interface Row {

@@ -3,7 +3,7 @@
  * serves it on this machine: the HTTP API (API Gateway emulation in front of the real Lambda
  * bundles), a Step Functions endpoint for @aws-sdk/client-sfn and the AWS CLI, and DynamoDB Local.
  *
- *   pnpm start [--api-port 3000] [--sfn-port 8083] [--dynamodb-port 8000] [--no-seed] [--logs]
+ *   pnpm start [--api-port 3000] [--sfn-port 8083] [--dynamodb-port 8000] [--console-port 8090] [--no-seed] [--logs]
  *
  * Ctrl-C (SIGINT) or SIGTERM stops everything, DynamoDB Local's Java process included.
  */
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     'api-port': { type: 'string', default: process.env.API_PORT ?? '3000' },
     'sfn-port': { type: 'string', default: process.env.SFN_PORT ?? '8083' },
     'dynamodb-port': { type: 'string', default: process.env.DYNAMODB_PORT ?? '8000' },
+    'console-port': { type: 'string', default: process.env.CONSOLE_PORT ?? '8090' },
     'no-seed': { type: 'boolean', default: false },
     logs: { type: 'boolean', default: false },
   },
@@ -38,6 +39,7 @@ try {
     apiPort: port('api-port', values['api-port']),
     stepFunctionsPort: port('sfn-port', values['sfn-port']),
     dynamodbPort: port('dynamodb-port', values['dynamodb-port']),
+    console: { port: port('console-port', values['console-port']) },
     functionLogs: values.logs ? 'inherit' : 'silent',
     // A long-running stack for people: wall-clock time, every wait as the template says.
     clock: 'real',
@@ -53,6 +55,7 @@ const api = stack.apiUrl;
 console.log(`
 Order Flow is running locally.
 
+  Local console      ${stack.runtime.console!.url}     state machines, executions live, tables, functions, events
   Order API          ${api}            POST /orders, GET /orders/{orderId}
   Stock API          ${api}/inventory/{sku}   GET, PUT {"available":n,"unitPrice":m}
   Order events       ${api}/events     (what EventBridge would deliver)

@@ -14,10 +14,14 @@ export type { ExecutionResult, StateMachineInfo } from './stepfunctions/plan.js'
 export type { LocalResourceInfo, LocalStackInfo, NamedResourceInfo } from './cloudformation/resources.js';
 export type { LocalHttpApiInfo } from './apigateway/serve.js';
 export type { UnsupportedItem } from './cloudformation/unsupported.js';
+export { ConsoleAssetsMissingError } from './console/server.js';
+export type { ConsoleOptions, LocalConsole } from './console/server.js';
+export type { FunctionStats, DurationSummary } from './lambda/function.js';
 export { LOCAL_CREDENTIALS, JavaUnavailableError } from './dynamodb/local.js';
 export { PortInUseError } from './aws-protocol/tcp-ports.js';
 export { AssemblyNotFoundError } from './cloudformation/assembly.js';
 export { UnresolvableError } from './cloudformation/intrinsics.js';
+export { ParameterNotFoundError } from './ssm/parameter-store.js';
 export { FunctionError, LambdaAssetMissingError } from './lambda/function.js';
 export type { InvocationOutcome, InvocationReport, LambdaErrorPayload } from './lambda/function.js';
 export { FaultConfigError } from './faults/injector.js';

@@ -1,5 +1,6 @@
 /** Options of the local runtime and of its executions. */
 import type { Clock, TaskIntegration } from '@order-flow/step-functions';
+import type { ConsoleOptions } from './console/server.js';
 import type { FaultConfig } from './faults/injector.js';
 import type { FunctionLogs, LambdaHostOptions } from './lambda/index.js';
 
@@ -45,6 +46,15 @@ export interface LocalRuntimeOptions {
    * @default - Math.random
    */
   readonly seed?: number;
+  /**
+   * Express workflows only: deliver at least once, as AWS may ("Standard vs. Express Workflows" >
+   * execution semantics: Express runs at-least-once). Each Task call is repeated with probability
+   * `taskRedelivery` and each execution run again from its start with probability
+   * `executionRestart` (seeded by `seed`); counted in `engine.redeliveries`. Standard workflows
+   * are exactly-once and unaffected.
+   * @default - exactly once
+   */
+  readonly expressAtLeastOnce?: { readonly taskRedelivery?: number; readonly executionRestart?: number };
   /** @default 'us-east-1' */
   readonly region?: string;
   /** @default '000000000000' */
@@ -108,6 +118,12 @@ export interface LocalRuntimeOptions {
    * @default console.warn
    */
   readonly log?: (message: string) => void;
+  /**
+   * Starts the local console (see {@link LocalRuntime.startConsole}): `true` on a free port, or
+   * its options. Off by default, so runtimes that nobody looks at serve no page.
+   * @default false
+   */
+  readonly console?: boolean | ConsoleOptions;
 }
 
 /** Options of {@link LocalRuntime.startExecution}. */

@@ -16,6 +16,8 @@ import { validateFaults } from './faults/validate.js';
 import type { InvocationOutcome } from './lambda/function.js';
 import { LocalFunctions, planFunction, type FunctionPlan } from './lambda/plan.js';
 import type { LocalRuntimeOptions } from './options.js';
+import { startConsole, type ConsoleOptions, type LocalConsole } from './console/server.js';
+import type { FunctionStats } from './lambda/function.js';
 import { builtInIntegrations, MessageRecorder } from './stepfunctions/integrations/index.js';
 import { LocalExecutions } from './stepfunctions/executions.js';
 import { createEngine, planStateMachines, type StateMachineInfo } from './stepfunctions/plan.js';
@@ -72,6 +74,8 @@ export class LocalRuntime extends LocalExecutions {
     };
     // Persisted tables must be found again by name on restart, so their names cannot be random.
     const resolver = options.dynamodbDataDir === undefined ? new AssemblyResolver(assembly, env) : new StableNamesResolver(assembly, env);
+    // Stacks start in dependency order, publishing their SSM parameters for the stacks after them.
+    resolver.startStacks();
     const resources = activeResources(resolver);
     // Everything that can fail on the assembly alone fails before Java starts.
     const unsupported = unsupportedInAssembly(resources, resolver);
@@ -87,6 +91,7 @@ export class LocalRuntime extends LocalExecutions {
     const { engine, setIntegrations } = createEngine({
       ...(options.clock !== undefined && { clock: options.clock }),
       ...(options.seed !== undefined && { seed: options.seed }),
+      ...(options.expressAtLeastOnce !== undefined && { expressAtLeastOnce: options.expressAtLeastOnce }),
       ...(options.integrations !== undefined && { integrations: options.integrations }),
       region: env.region,
       accountId: env.accountId,
@@ -135,6 +140,7 @@ export class LocalRuntime extends LocalExecutions {
       });
       runtime.servers.push(...served.servers);
       runtime.httpApis.push(...served.infos);
+      if (options.console) await runtime.startConsole(options.console === true ? {} : options.console);
     } catch (error) {
       await runtime.stop();
       throw error;
@@ -179,6 +185,7 @@ export class LocalRuntime extends LocalExecutions {
   /** HTTP servers besides the Step Functions APIs, closed by {@link stop}. */
   private readonly servers: LocalEndpoint[] = [];
   private stopping?: Promise<void>;
+  private consoleServer?: LocalConsole;
 
   private constructor(services: Services, options: LocalRuntimeOptions, environment: Readonly<Record<string, string>>) {
     super(services.engine, services.stateMachines, services.resources);
@@ -266,6 +273,53 @@ export class LocalRuntime extends LocalExecutions {
       if ('error' in found) throw new FaultConfigError(found.error);
       return found.name;
     });
+  }
+
+  /**
+   * Each function's metrics by local name, like Lambda's CloudWatch metrics: invocations,
+   * errors, throttles, cold starts, duration percentiles (undefined: it cannot run locally).
+   */
+  functionStats(): Record<string, FunctionStats | undefined> {
+    return this.fns.stats();
+  }
+
+  /**
+   * Starts the local console on 127.0.0.1 (once; later calls return the same console): the
+   * state machines drawn as graphs, executions live with their paths coloured, tables,
+   * functions and bus events, starting, stopping and re-running executions. It works on what
+   * the runtime already records and subscribes to the engine only while a page is open, so an
+   * idle console costs nothing per execution. `stop()` closes it.
+   *
+   * @example
+   * const console = await runtime.startConsole({ port: 8090 });
+   * process.stdout.write(`Console: ${console.url}\n`);
+   *
+   * @throws PortInUseError; ConsoleAssetsMissingError when the package was not built
+   */
+  async startConsole(options: ConsoleOptions = {}): Promise<LocalConsole> {
+    this.assertRunning();
+    if (this.consoleServer) return this.consoleServer;
+    const started = await startConsole(
+      {
+        engine: this.engine,
+        stateMachines: this.stateMachines,
+        tables: this.tables,
+        functions: this.functions,
+        functionStats: () => this.functionStats(),
+        events: this.events,
+        dynamodb: this.dynamodb,
+        stepFunctionsEndpoint: this.stepFunctionsApi?.endpoint,
+      },
+      options,
+    );
+    this.consoleServer = started;
+    this.servers.push({ endpoint: started.url.replace(/\/$/, ''), port: started.port, close: () => started.close() });
+    return started;
+  }
+
+  /** The console started by {@link startConsole} or the `console` option, if any. */
+  get console(): LocalConsole | undefined {
+    return this.consoleServer;
   }
 
   /** How many faults of each kind were injected since the last {@link setFaults} (or start). */

@@ -5,7 +5,7 @@ import { labelOf, namedInfoOf, pick, type NamedResourceInfo } from '../cloudform
 import { LOCAL_CREDENTIALS } from '../dynamodb/local.js';
 import type { FaultInjector } from '../faults/injector.js';
 import type { Clock } from '@order-flow/step-functions';
-import { FunctionError, LocalFunction, locateFunctionCode, logStreamName, type FunctionCode, type FunctionLogs, type InvocationOutcome } from './function.js';
+import { FunctionError, LocalFunction, locateFunctionCode, logStreamName, type FunctionCode, type FunctionLogs, type FunctionStats, type InvocationOutcome } from './function.js';
 import { LambdaHost, type LambdaHostOptions } from './host.js';
 import { planVersionsAndAliases } from './versions.js';
 
@@ -139,6 +139,11 @@ export class LocalFunctions {
           ? `faults.functions key '${key}' matches several functions: ${bySuffix.map(({ info }) => info.path).join(', ')}`
           : `faults.functions key '${key}' names no function of the assembly (functions: ${known})`,
     };
+  }
+
+  /** Each function's metrics by local name (undefined for a function that cannot run locally). */
+  stats(): Record<string, FunctionStats | undefined> {
+    return Object.fromEntries(this.entries.map((entry) => [entry.info.name, entry.fn?.stats()]));
   }
 
   /** Terminates every function worker. */
