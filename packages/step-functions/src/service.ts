@@ -335,8 +335,11 @@ export class StepFunctionsEngine {
   getExecutionHistory(
     executionArn: string,
     options: { maxResults?: number; reverseOrder?: boolean; nextToken?: string; includeExecutionData?: boolean } = {},
+    host: { readonly allowExpress?: boolean } = {},
   ): { events: HistoryEvent[]; nextToken?: string } {
-    const record = this.recordOf(executionArn);
+    // `allowExpress` is for hosts, never the API: AWS keeps an Express execution's events in its
+    // CloudWatch Logs (log level ALL), not behind GetExecutionHistory.
+    const record = this.recordOf(executionArn, host.allowExpress === true);
     const all = options.reverseOrder ? [...record.history.events].reverse() : [...record.history.events];
     const offset = options.nextToken === undefined ? 0 : decodeToken(options.nextToken, 'history', executionArn);
     const size = pageSize(options.maxResults);

@@ -12,7 +12,7 @@ import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dy
 import { LOCAL_CREDENTIALS, LocalRuntime, type EventBridgeEvent, type LocalRuntimeOptions, type ExecutionResult as RunResult, type RunOptions } from '@order-flow/local';
 import type { OrderRecord, OrderRequest } from '@order-flow/contracts';
 import { DynamoDbStockStore, Inventory, reservationKey } from '@order-flow/inventory/runtime';
-import { buildApp, WORKFLOW_STACK_NAME } from '../app.js';
+import { buildApp, WORKFLOW_STACK_NAME, type WorkflowType } from '../app.js';
 import { OrderWorkflow } from '../order-workflow.js';
 
 /** A SKU to seed: stock on hand and unit price in minor units. */
@@ -46,6 +46,17 @@ export interface SettlementRecord {
   readonly reason?: string;
 }
 
+/** Options of {@link LocalOrderStack.start}: the runtime's, and the app's workflow type. */
+export interface LocalOrderStackOptions extends LocalRuntimeOptions {
+  /**
+   * Standard or Express order workflow (see the README's "Standard or Express"). Express runs
+   * with Express's semantics: no execution history through the API, 5-minute executions, and
+   * at-least-once delivery when `expressAtLeastOnce` is set.
+   * @default - the app's default (CDK context `workflowType`, else 'STANDARD')
+   */
+  readonly workflowType?: WorkflowType;
+}
+
 /** A running local order stack. */
 export class LocalOrderStack {
   private constructor(
@@ -66,11 +77,12 @@ export class LocalOrderStack {
    * and timeout is the template's own, and none of them costs wall time (the clock jumps to the
    * next due timer whenever no function or DynamoDB request is in flight).
    */
-  static async start(options: LocalRuntimeOptions = {}): Promise<LocalOrderStack> {
+  static async start(options: LocalOrderStackOptions = {}): Promise<LocalOrderStack> {
+    const { workflowType, ...runtimeOptions } = options;
     const ownDir = options.assemblyDir === undefined;
     const assemblyDir = options.assemblyDir ?? mkdtempSync(join(tmpdir(), 'order-flow-cdk-'));
-    buildApp({ outdir: assemblyDir }).synth();
-    const runtime = await LocalRuntime.start({ clock: 'virtual', ...options, assemblyDir });
+    buildApp({ outdir: assemblyDir, ...(workflowType && { workflowType }) }).synth();
+    const runtime = await LocalRuntime.start({ clock: 'virtual', ...runtimeOptions, assemblyDir });
     if (!runtime.httpApis[0]) throw new Error('The synthesized app has no HTTP API');
     const outputs = runtime.outputs(WORKFLOW_STACK_NAME);
     const tables = {
@@ -117,7 +129,9 @@ export class LocalOrderStack {
 
   /**
    * Runs one order through the state machine directly (no API) and returns the execution result.
-   * The execution is named after the orderId, as the API names it.
+   * The execution gets a generated name unless `options.name` sets one: pass `name: orderId` to
+   * name it as the API does (a second run of the same order is then the same execution, not a
+   * second one; tests of duplicate deliveries rely on the generated names).
    */
   submit(order: Partial<OrderRequest> | Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
     return this.runtime.run(order, { stateMachine: this.stateMachineArn, ...options });

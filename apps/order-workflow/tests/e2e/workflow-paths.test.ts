@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderRequest } from '@order-flow/contracts';
+import { DynamoDbOrderStore, OrderService } from '@order-flow/order-status/runtime';
 import { LocalOrderStack } from '../../src/local/stack.js';
 
 let workflow: LocalOrderStack;
@@ -211,12 +212,43 @@ describe('order workflow, end to end on the synthesized state machine', () => {
     expect(result.error).toBe('INTERNAL_ERROR');
     expect(result.statesVisited).toEqual([
       'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder',
-      'RefundAfterConfirmError', 'ReleaseAfterConfirmError', 'MarkConfirmError', 'PublishConfirmError', 'INTERNAL_ERROR',
+      'CheckConfirmed', 'ConfirmedAfterAll', 'RefundAfterConfirmError', 'ReleaseAfterConfirmError', 'MarkConfirmError', 'PublishConfirmError', 'INTERNAL_ERROR',
     ]);
     expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'FAILED', reason: 'INTERNAL_ERROR' });
     expect(await workflow.payment(o.orderId!)).toMatchObject({ status: 'REFUNDED' });
     expect(await workflow.reservation(o.orderId!)).toMatchObject({ status: 'RELEASED' });
     expect(await workflow.stock(sku)).toBe(5);
+  });
+});
+
+describe('a confirm that landed although its task failed', () => {
+  it('keeps the order CONFIRMED with its money and stock: read back before compensating, nothing is refunded (the write then a failure injected at the task: the real function cannot be made to crash after its write alone)', async () => {
+    const sku = await freshSku(5, 450);
+    const o = order('tok_visa', [{ sku, quantity: 2 }]);
+    const orders = new OrderService(new DynamoDbOrderStore(workflow.db, workflow.tables.orders));
+
+    const result = await workflow.submit(o, {
+      taskOverrides: {
+        // The real confirm, through the order-status service on the real table; then the task fails.
+        ConfirmOrder: async () => {
+          const reservation = await workflow.reservation(o.orderId!);
+          const payment = await workflow.payment(o.orderId!);
+          await orders.confirm(o.orderId!, { lines: reservation!.lines as never, total: Number(reservation!.total), paymentId: String(payment!.paymentId) }, 'ConfirmOrder');
+          throw Object.assign(new Error('injected: the function died after its write'), { name: 'Lambda.Unknown' });
+        },
+      },
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.statesVisited).toEqual([
+      'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder',
+      'CheckConfirmed', 'ConfirmedAfterAll', 'ConfirmOrderAfterAll', 'PublishOrderConfirmed', 'OrderConfirmed',
+    ]);
+    expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'CONFIRMED', total: 900 });
+    expect(await workflow.payment(o.orderId!)).toMatchObject({ status: 'CAPTURED', amount: 900 });
+    expect(await workflow.reservation(o.orderId!)).toMatchObject({ status: 'RESERVED' });
+    expect(await workflow.stock(sku)).toBe(3);
+    expect(workflow.events().filter((event) => (event.detail as { orderId: string }).orderId === o.orderId).map((event) => event['detail-type'])).toEqual(['OrderConfirmed']);
   });
 });
 

@@ -4,14 +4,17 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { OrderRequest } from '@order-flow/contracts';
-import { LocalOrderStack } from '../../src/local/stack.js';
+import type { LocalOrderStack } from '../../src/local/stack.js';
 import { checkInvariants } from './support/invariants.js';
 import { report } from './support/report.js';
-import { between, mapBounded, orderOf, pick, pollStock, prng, runId } from './support/workload.js';
+import { between, mapBounded, orderOf, pick, pollStock, runId } from './support/workload.js';
+// The engine's seeded PRNG (also behind the fault injector): a scenario's orders are the same on every run.
+import { mulberry32 } from '@order-flow/local/faults';
+import { reliabilityStack } from './support/workflow-type.js';
 
 let stack: LocalOrderStack;
 beforeAll(async () => {
-  stack = await LocalOrderStack.start();
+  stack = await reliabilityStack();
 });
 afterAll(async () => {
   await stack?.stop();
@@ -42,7 +45,7 @@ it('1,000 concurrent single-unit orders for 100 in stock: exactly 100 CONFIRMED,
 it('mixed multi-line orders over overlapping SKUs with random declines keep every invariant', async (context) => {
   const startedAt = Date.now();
   const run = runId();
-  const random = prng(20261126);
+  const random = mulberry32(20261126);
   const skus = Array.from({ length: 5 }, (_, i) => `SKU-MIX${i}-${run}`);
   const initialStock = Object.fromEntries(skus.map((sku, i) => [sku, 12 + 6 * i]));
   await stack.seedStock(skus.map((sku, i) => ({ sku, available: initialStock[sku]!, unitPrice: 100 + 50 * i })));

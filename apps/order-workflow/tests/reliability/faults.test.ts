@@ -6,17 +6,32 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultConfig, FaultStats } from '@order-flow/local';
-import { LocalOrderStack } from '../../src/local/stack.js';
+import type { LocalOrderStack, SettlementRecord } from '../../src/local/stack.js';
 import { checkInvariants } from './support/invariants.js';
 import { report } from './support/report.js';
-import { between, mapBounded, orderOf, pick, prng, runId } from './support/workload.js';
+import { between, mapBounded, orderOf, pick, runId } from './support/workload.js';
+// The engine's seeded PRNG (also behind the fault injector): a scenario's orders are the same on every run.
+import { mulberry32 } from '@order-flow/local/faults';
+import { SETTLE_MS } from './support/outage.js';
+import { acceptLikeTheApi, reliabilityStack, workflowTypeUnderTest } from './support/workflow-type.js';
+
+const EXPRESS = workflowTypeUnderTest() === 'EXPRESS';
+/** The errors a workflow execution ends with when it settled its order itself. */
+const WORKFLOW_REASONS = ['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'PAYMENT_ERROR', 'INTERNAL_ERROR', 'UNKNOWN_SKU'];
+
+/** Runs virtual time on past the reconciler's sweep and its settlements; returns the orders it moved to FAILED. */
+async function sweepAndSettle(stack: LocalOrderStack): Promise<SettlementRecord[]> {
+  const before = new Set(stack.settlements().map((settlement) => settlement.executionArn));
+  await stack.runtime.engine.clock.sleep(SETTLE_MS);
+  return (await stack.settlementsDone()).filter((settlement) => !before.has(settlement.executionArn) && settlement.settled);
+}
 
 const STEPS = ['Inventory/Function', 'Payment/Function', 'OrderStatus/Function'] as const;
 const ORDERS = 24;
 
 let stack: LocalOrderStack;
 beforeAll(async () => {
-  stack = await LocalOrderStack.start();
+  stack = await reliabilityStack();
 });
 afterAll(async () => {
   await stack?.stop();
@@ -55,7 +70,7 @@ describe('4. faults at every step boundary', () => {
     it(`${fault.name}: every order CONFIRMED or FAILED, compensations done, no double charge or stock leak`, async (context) => {
       const startedAt = Date.now();
       const run = runId();
-      const random = prng(4000 + index);
+      const random = mulberry32(4000 + index);
       const skus = [`SKU-FA-${run}`, `SKU-FB-${run}`];
       // Less stock than demand, so out-of-stock and compensation paths run under the fault too.
       const initialStock = { [skus[0]!]: 14, [skus[1]!]: 10 };
@@ -69,6 +84,7 @@ describe('4. faults at every step boundary', () => {
         ),
       ).map((order) => (order.items.length ? order : { ...order, items: [{ sku: skus[0]!, quantity: 1 }] }));
 
+      await acceptLikeTheApi(stack, orders);
       stack.runtime.setFaults(fault.faults);
       let results: Awaited<ReturnType<LocalOrderStack['submit']>>[];
       let stats: FaultStats;
@@ -79,17 +95,24 @@ describe('4. faults at every step boundary', () => {
         stack.runtime.setFaults({});
       }
 
+      // Express: one retry per retrier, so a compensation can run out of retries and leave its
+      // order PENDING; the reconciler's sweep settles it (virtual time run on past the sweep).
+      const unfinished = results.filter((r) => r.status === 'FAILED' && !WORKFLOW_REASONS.includes(r.error ?? ''));
+      const settled = EXPRESS ? await sweepAndSettle(stack) : [];
+
       const invariants = await checkInvariants(stack, { initialStock });
       report(context, `4. ${fault.name}`, startedAt, invariants, {
         orders: ORDERS,
-        note: `${fault.injected(stats)} faults injected (seed ${stats.seed})`,
+        note: `${fault.injected(stats)} faults injected (seed ${stats.seed})${EXPRESS ? `; ${unfinished.length} executions ended unsettled, reconciler settled ${settled.length}` : ''}`,
       });
       expect(invariants.violations).toEqual([]);
       expect(fault.injected(stats)).toBeGreaterThan(0);
       expect(results.map((r) => r.status).filter((s) => s !== 'SUCCEEDED' && s !== 'FAILED')).toEqual([]);
       expect(invariants.orders).toHaveLength(ORDERS);
-      // Compensations completed: no execution ended in a compensation or mark state's error.
-      expect(results.filter((r) => r.status === 'FAILED' && !['OUT_OF_STOCK', 'PAYMENT_DECLINED', 'PAYMENT_ERROR', 'INTERNAL_ERROR'].includes(r.error ?? ''))).toEqual([]);
+      // Compensations completed: no execution ended in a compensation or mark state's error
+      // (Standard). Express: some do, and the invariants above (every order CONFIRMED or FAILED,
+      // nothing captured or reserved for a FAILED order) hold once the reconciler has run.
+      if (!EXPRESS) expect(unfinished).toEqual([]);
     });
   }
 });

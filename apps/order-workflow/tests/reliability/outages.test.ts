@@ -71,7 +71,7 @@ async function runOutageScenario(context: TestContext, scenario: OutageScenario)
   try {
     const workload = await seedWorkload(stack, runId(), scenario.seed);
     await sleepUntil(clock, OUTAGE.start - LEAD_MS);
-    const executionArns = startOrders(stack, workload.orders);
+    const executionArns = await startOrders(stack, workload.orders);
 
     await sleepUntil(clock, OUTAGE.start);
     const outageFrom = scenario.faults ? clock.now() : OUTAGE.start;

@@ -5,13 +5,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailureReason, type OrderRecord } from '@order-flow/contracts';
-import { LocalOrderStack } from '../../src/local/stack.js';
+import type { LocalOrderStack } from '../../src/local/stack.js';
 import { runId } from './support/workload.js';
+import { reliabilityStack } from './support/workflow-type.js';
 
 let stack: LocalOrderStack;
 const fn = (suffix: string) => stack.runtime.functions.find((f) => f.path?.endsWith(`/${suffix}/Resource`))!.name;
 beforeAll(async () => {
-  stack = await LocalOrderStack.start();
+  stack = await reliabilityStack();
 });
 afterAll(async () => {
   await stack?.stop();

@@ -16,6 +16,7 @@ import { checkInvariants } from './support/invariants.js';
 import { isAlive, killHard, startStackProcess, waitGone, type StackProcess } from './support/processes.js';
 import { report } from './support/report.js';
 import { orderOf, runId } from './support/workload.js';
+import { reliabilityOptions } from './support/workflow-type.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'order-flow-restart-'));
 const stacks: LocalOrderStack[] = [];
@@ -77,7 +78,7 @@ it('6. SIGKILLed mid-burst (runtime and DynamoDB Local) and restarted: every acc
   expect(inFlightAtKill).toBeGreaterThan(0);
 
   const options = { assemblyDir, dynamodbDataDir, apiPort: 0, stepFunctionsPort: 0 };
-  const second = await LocalOrderStack.start(options);
+  const second = await LocalOrderStack.start(reliabilityOptions(options));
   stacks.push(second);
   const afterRestart = await Promise.all(accepted.map((id) => second.order(id)));
   expect(afterRestart.filter((record) => record === undefined)).toEqual([]);

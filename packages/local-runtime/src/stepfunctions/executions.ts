@@ -78,9 +78,13 @@ export abstract class LocalExecutions {
     return summarize(await this.engine.waitForExecution(executionArn));
   }
 
-  /** The AWS-shaped history of an execution so far (see the GetExecutionHistory API). */
+  /**
+   * The AWS-shaped history of an execution so far (see the GetExecutionHistory API). Express
+   * executions too, which the API refuses: on AWS their events are in the state machine's
+   * CloudWatch Logs at log level ALL, which this stands in for.
+   */
   executionHistory(executionArn: string, options: Parameters<StepFunctionsEngine['getExecutionHistory']>[1] = {}): { events: HistoryEvent[]; nextToken?: string } {
-    return this.engine.getExecutionHistory(executionArn, options);
+    return this.engine.getExecutionHistory(executionArn, options, { allowExpress: true });
   }
 
   /** Aborts a running execution (status ABORTED), like the StopExecution API. */

@@ -6,6 +6,7 @@ import {
   type Clock,
   type ExecutionResult as EngineExecutionResult,
   type LambdaOutcome,
+  type StepFunctionsEngineOptions,
   type TaskIntegration,
 } from '@order-flow/step-functions';
 import type { AssemblyStack, TemplateResource } from '../cloudformation/assembly.js';
@@ -44,6 +45,7 @@ const notReady: TaskIntegration = () => Promise.reject(new Error('The local runt
 export interface EngineSettings {
   readonly clock?: 'real' | 'virtual' | Clock;
   readonly seed?: number;
+  readonly expressAtLeastOnce?: StepFunctionsEngineOptions['expressAtLeastOnce'];
   readonly region: string;
   readonly accountId: string;
   /** Runs a Lambda Task (called only once the runtime runs). */
@@ -64,6 +66,7 @@ export function createEngine(settings: EngineSettings): { engine: StepFunctionsE
     region: settings.region,
     accountId: settings.accountId,
     ...(settings.seed !== undefined && { seed: settings.seed }),
+    ...(settings.expressAtLeastOnce !== undefined && { expressAtLeastOnce: settings.expressAtLeastOnce }),
     invokeFunction: settings.invokeFunction,
     integrations,
   });

@@ -8,7 +8,10 @@ import type { OrderRequest } from '@order-flow/contracts';
 import type { ExecutionResult, LocalRuntimeOptions } from '@order-flow/local';
 import { VirtualClock } from '@order-flow/step-functions';
 import { LocalOrderStack, type SettlementRecord } from '../../../src/local/stack.js';
-import { between, orderOf, pick, prng } from './workload.js';
+import { between, orderOf, pick } from './workload.js';
+// The engine's seeded PRNG (also behind the fault injector): a scenario's orders are the same on every run.
+import { mulberry32 } from '@order-flow/local/faults';
+import { acceptLikeTheApi, reliabilityOptions } from './workflow-type.js';
 
 export const MINUTE = 60_000;
 /** Where every outage scenario's virtual clock starts. */
@@ -42,7 +45,7 @@ export const OUTAGE_INTERVAL = `${iso(OUTAGE.start)}/${iso(OUTAGE.end)}`;
 /** A stack on its own VirtualClock starting at {@link CLOCK_START}. */
 export async function startOutageStack(options: Pick<LocalRuntimeOptions, 'environment'> = {}): Promise<{ stack: LocalOrderStack; clock: VirtualClock }> {
   const clock = new VirtualClock(CLOCK_START);
-  const stack = await LocalOrderStack.start({ ...options, clock });
+  const stack = await LocalOrderStack.start(reliabilityOptions({ ...options, clock }));
   return { stack, clock };
 }
 
@@ -68,7 +71,7 @@ export interface OutageWorkload {
  * it, the last (90) runs out for a few orders.
  */
 export async function seedWorkload(stack: LocalOrderStack, run: string, seed: number): Promise<OutageWorkload> {
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const skus = Array.from({ length: 4 }, (_, i) => `SKU-OUT${i}-${run}`);
   const initialStock = Object.fromEntries(skus.map((sku, i) => [sku, [200, 200, 180, 90][i]!]));
   await stack.seedStock(skus.map((sku, i) => ({ sku, available: initialStock[sku]!, unitPrice: 300 + 125 * i })));
@@ -80,8 +83,12 @@ export async function seedWorkload(stack: LocalOrderStack, run: string, seed: nu
   return { orders, initialStock };
 }
 
-/** Starts one workflow execution per order, named after it (as the API does); returns their ARNs. */
-export function startOrders(stack: LocalOrderStack, orders: readonly OrderRequest[]): string[] {
+/**
+ * Starts one workflow execution per order, named after it (as the API does); returns their ARNs.
+ * Express: each order is first recorded PENDING, as the API does (see acceptLikeTheApi).
+ */
+export async function startOrders(stack: LocalOrderStack, orders: readonly OrderRequest[]): Promise<string[]> {
+  await acceptLikeTheApi(stack, orders);
   return orders.map((order) => stack.start(order, { name: order.orderId! }).executionArn);
 }
 

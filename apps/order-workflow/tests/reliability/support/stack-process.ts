@@ -8,6 +8,7 @@
  * Prints one JSON line once the stack answers: `{ apiUrl, pid, dynamodbPid }`.
  */
 import { LocalOrderStack } from '../../../src/local/stack.js';
+import { reliabilityOptions } from './workflow-type.js';
 
 /** The line the child prints once its stack is up. */
 export interface StackProcessReady {
@@ -25,7 +26,7 @@ if (!assemblyDir || !dynamodbDataDir) {
   console.error('Usage: stack-process.ts <assemblyDir> <dynamodbDataDir>');
   process.exit(2);
 }
-const stack = await LocalOrderStack.start({ assemblyDir, dynamodbDataDir, apiPort: 0, stepFunctionsPort: 0, log: () => undefined });
+const stack = await LocalOrderStack.start(reliabilityOptions({ assemblyDir, dynamodbDataDir, apiPort: 0, stepFunctionsPort: 0, log: () => undefined }));
 const { pid: dynamodbPid } = stack.runtime.dynamodb;
 if (dynamodbPid === undefined) throw new Error('DynamoDB Local started without a pid');
 const ready: StackProcessReady = { apiUrl: stack.apiUrl, pid: process.pid, dynamodbPid };
