@@ -42,7 +42,7 @@ export interface OrderWorkflowProps {
   /**
    * Longest an order may take end to end before the execution times out. Synthesis fails when
    * it is shorter than the workflow's worst-case retry budget (every retrier of every state on
-   * the longest path exhausted in turn: about 46 minutes with the steps' default retries), since
+   * the longest path exhausted in turn: about 45 minutes with the steps' default retries), since
    * a long outage would then time an execution out mid-compensation.
    * @default Duration.hours(1)
    */

@@ -63,6 +63,8 @@ function standIn(state: Json, parameters: unknown): Json {
   const resource = typeof state.Resource === 'string' ? state.Resource : '';
   if (/:lambda:invoke$/.test(resource)) return happyLambdaResult((parameters as Json).Payload);
   if (/:events:putEvents$/.test(resource)) return PUT_EVENTS_RESULT;
+  // CheckConfirmed (reads a failed confirm back): off the happy path, answered as a PENDING order.
+  if (/:dynamodb:getItem$/.test(resource)) return { Item: { status: { S: 'PENDING' } } };
   throw new Error(`No stand-in for the Task resource ${resource}`);
 }
 
@@ -128,7 +130,7 @@ export function ourDriver(definition: Json, input: unknown): EngineDriver {
   const integration: TaskIntegration = (request) => Promise.resolve(standIn(states[request.stateName] ?? {}, request.parameters));
   const engine = new StepFunctionsEngine({
     clock: new VirtualClock(),
-    integrations: { 'arn:aws:states:::lambda:invoke': integration, 'arn:aws:states:::events:putEvents': integration },
+    integrations: { 'arn:aws:states:::lambda:invoke': integration, 'arn:aws:states:::events:putEvents': integration, 'arn:aws:states:::dynamodb:getItem': integration },
   });
   const { stateMachineArn } = engine.createStateMachine({ name: 'EngineBench', definition });
   const inputText = JSON.stringify(input);

@@ -134,8 +134,20 @@ try {
   const rssBeforeThroughput = process.memoryUsage.rss();
   sampler.start();
   const interleaved = await runInterleaved({ workflow: viaWorkflow, direct }, { levels: LEVELS, rounds: ROUNDS, orders, skus, prefix: `t_${runId}`, log });
+  // The local web console (@order-flow/local, issue 13) started and no page open: it subscribes to
+  // nothing until a page streams, so the c=16 level again, interleaved with its limit the same way,
+  // should show the same orchestration overhead as without it.
+  log('throughput: the local console started, no page open (c=16)');
+  await runtime.startConsole({ port: 0 });
+  const consoleRun = await runInterleaved({ workflow: viaWorkflow, direct }, { levels: [16], rounds: ROUNDS, orders, skus, prefix: `tc_${runId}`, log });
   sampler.stop();
   const loadAfterThroughput = loadavg();
+  const consoleNoPage = {
+    concurrency: 16,
+    workflow: consoleRun.workflow[0]!,
+    direct: consoleRun.direct[0]!,
+    throughputOverhead: ratio(consoleRun.direct[0]!.ordersPerSecond, consoleRun.workflow[0]!.ordersPerSecond),
+  };
 
   const throughput = LEVELS.map((c) => {
     const wf = interleaved.workflow.find((l) => l.concurrency === c)!;
@@ -172,6 +184,7 @@ try {
     throughput: {
       rounds: ROUNDS,
       levels: throughput,
+      consoleNoPage,
       transitionsPerOrder,
       peakRssBytes: { runtimeProcess: sampler.peakSelf, beforeThroughputRuns: rssBeforeThroughput, dynamodbLocal: sampler.peakChildren },
       loadAverage: { before: loadBeforeThroughput.map((l) => round(l, 2)), after: loadAfterThroughput.map((l) => round(l, 2)) },
@@ -199,7 +212,7 @@ try {
           dollarsPerMillion: round(p.transitions * prices.stepFunctions.standardPerStateTransition * 1e6, 2),
         })),
         express: expressPaths.map((p) => ({ path: p.name, transitions: p.transitions, retries: p.retries })),
-        hybrid: 'not offered: OrderWorkflow has no Standard-parent/Express-child option',
+        hybrid: 'not built: its parent alone takes 3 Standard transitions ($75 per million orders) to buy what the reconciler already gives (see the README’s Standard or Express)',
       },
     },
   };

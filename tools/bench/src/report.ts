@@ -30,6 +30,8 @@ export interface ReportInput {
       /** (1/workflow − 1/direct orders/s) ÷ transitions per order, in ms. */
       orchestrationMsPerTransition: number;
     }[];
+    /** The c=16 level again with the local console started and no page open (interleaved with its limit the same way). */
+    readonly consoleNoPage?: { concurrency: number; workflow: LevelResult; direct: LevelResult; throughputOverhead: number };
     /** State transitions of one throughput order (the probe's). */
     readonly transitionsPerOrder: number;
     readonly peakRssBytes: { readonly runtimeProcess: number; readonly beforeThroughputRuns: number; readonly dynamodbLocal: number };
@@ -169,6 +171,15 @@ export function renderThroughput(lines: string[], r: Pick<ReportInput, 'throughp
       `| ${l.concurrency} | ${fmt(l.workflow.ordersPerSecond)} | ${fmt(l.workflow.p50Ms)} | ${fmt(l.workflow.p99Ms)} | ${fmt(l.direct.ordersPerSecond)} | ${fmt(l.direct.p50Ms)} | ${fmt(l.direct.p99Ms)} | ${l.throughputOverhead.toFixed(2)}× | ${l.latencyOverheadP50.toFixed(2)}× | ${l.orchestrationMsPerTransition.toFixed(2)} |`,
     );
   }
+  const withConsole = t.consoleNoPage;
+  const without = withConsole && t.levels.find((l) => l.concurrency === withConsole.concurrency);
+  if (withConsole && without) {
+    lines.push(
+      '',
+      `With the local console started and no page open (concurrency ${withConsole.concurrency}, ${t.rounds} more rounds interleaved the same way): workflow ${fmt(withConsole.workflow.ordersPerSecond)} orders/s, direct ${fmt(withConsole.direct.ordersPerSecond)}, ` +
+        `orchestration overhead ${withConsole.throughputOverhead.toFixed(2)}× against ${without.throughputOverhead.toFixed(2)}× without it: the console subscribes to nothing until a page streams.`,
+    );
+  }
   lines.push(
     '',
     `Orchestration per transition = (1 / workflow orders/s − 1 / direct orders/s) ÷ ${t.transitionsPerOrder} transitions per order (medians): at concurrency 1 the latency the state machine adds per transition, at 64 (both paths saturate the ${r.machine.cpus} cores) the machine time it adds. ` +
@@ -245,7 +256,7 @@ export function renderCost(lines: string[], r: Pick<ReportInput, 'cost' | 'throu
     '',
     'How each figure is obtained:',
     '',
-    '- **Step Functions**: states entered + Retry attempts of the execution’s history. Express is priced, not run (its 5-minute limit does not fit the workflow’s retry budget): 1 request + the execution’s duration (retry waits included, on the virtual clock) in 100 ms steps at 64 MB.',
+    '- **Step Functions**: states entered + Retry attempts of the execution’s history. Express is priced from the same (Standard) run: 1 request + the execution’s duration (retry waits included, on the virtual clock) in 100 ms steps at 64 MB. An Express build retries once per retrier (`RetryBudget` `express`), so its retried paths end sooner (the gateway-flaky order fails instead) and cost less than priced here.',
     '- **Lambda**: every invocation at its memory, billed duration = Lambda’s REPORT of each `lambda:invoke` rounded up to 1 ms; the order-api’s = the `POST /orders` round trip less the local HTTP API’s own ' +
       `(${fmt(bill.httpOverheadMs)} ms, a request to no route). Durations are local (DynamoDB Local on the same cores, the load above): on AWS they follow DynamoDB’s latency instead. Cold starts are excluded (warm-up orders).`,
     '- **DynamoDB**: the functions’ own requests, counted by a proxy that asks each for `ReturnConsumedCapacity: TOTAL`, then billed by AWS’s rules (table above).',
