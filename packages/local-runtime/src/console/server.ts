@@ -228,7 +228,7 @@ class ConsoleApi {
     if (route === 'GET executions' && parts.length === 2) return this.listExecutions(res, url);
     if (route === 'POST executions' && parts.length === 2) return this.start(req, res);
     if (route === 'GET executions' && id !== undefined && parts.length === 3) {
-      return sendJson(res, 200, { execution: describe(engine.describeExecution(id)), events: this.history(id).map(redactHistoryEvent) });
+      return sendJson(res, 200, { execution: describe(engine.describeExecution(id, { allowExpress: true })), events: this.history(id).map(redactHistoryEvent) });
     }
     if (route === 'GET executions' && id !== undefined && action === 'stream' && parts.length === 4) return this.executionStream(req, res, id);
     if (route === 'POST executions' && id !== undefined && action === 'stop' && parts.length === 4) {
@@ -238,7 +238,7 @@ class ConsoleApi {
     }
     if (route === 'POST executions' && id !== undefined && action === 'rerun' && parts.length === 4) {
       await this.readJson(req, true);
-      const previous = engine.describeExecution(id);
+      const previous = engine.describeExecution(id, { allowExpress: true });
       // The engine's own copy of the input, not the redacted one the page saw.
       const { executionArn, startDate } = engine.startExecution({ stateMachineArn: previous.stateMachineArn, input: previous.input });
       return sendJson(res, 201, { executionArn, startDate: startDate.toISOString() });
@@ -267,11 +267,13 @@ class ConsoleApi {
     }
     const maxResults = intParam(url, 'maxResults', 20, 1, 1000);
     const nextToken = url.searchParams.get('nextToken');
-    const page = this.source.engine.listExecutions(stateMachineArn, {
-      maxResults,
-      ...(status !== null && { statusFilter: status as ExecutionState }),
-      ...(nextToken !== null && { nextToken }),
-    });
+    // Express executions too: AWS's API does not list them (their record is the state machine's
+    // CloudWatch Logs), but a developer looking at a local run wants to see them.
+    const page = this.source.engine.listExecutions(
+      stateMachineArn,
+      { maxResults, ...(status !== null && { statusFilter: status as ExecutionState }), ...(nextToken !== null && { nextToken }) },
+      { allowExpress: true },
+    );
     sendJson(res, 200, { executions: page.executions.map(listItem), nextToken: page.nextToken ?? null });
   }
 
@@ -299,7 +301,7 @@ class ConsoleApi {
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = this.source.engine.getExecutionHistory(executionArn, { maxResults: 1000, ...(nextToken !== undefined && { nextToken }) });
+      const page = this.source.engine.getExecutionHistory(executionArn, { maxResults: 1000, ...(nextToken !== undefined && { nextToken }) }, { allowExpress: true });
       events.push(...page.events);
       nextToken = page.nextToken;
     } while (nextToken !== undefined);
@@ -369,8 +371,8 @@ class ConsoleApi {
   private stream(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const machine = url.searchParams.get('stateMachineArn');
     this.openStream(req, res, (send) => {
-      const offStatus = this.source.engine.onExecutionStatusChange((description, type) => {
-        if (type === 'EXPRESS' || (machine !== null && description.stateMachineArn !== machine)) return;
+      const offStatus = this.source.engine.onExecutionStatusChange((description) => {
+        if (machine !== null && description.stateMachineArn !== machine) return;
         send('execution', listItem(description));
       });
       const offEvents = this.source.events.onEvent((recorded) => send('bus', redact(recorded)));
@@ -384,7 +386,7 @@ class ConsoleApi {
   /** One execution: its description, every event so far, then each new event as it is recorded. */
   private executionStream(req: IncomingMessage, res: ServerResponse, executionArn: string): void {
     const { engine } = this.source;
-    const first = engine.describeExecution(executionArn); // throws (404) before the stream opens
+    const first = engine.describeExecution(executionArn, { allowExpress: true }); // throws (404) before the stream opens
     this.openStream(req, res, (send) => {
       send('execution', describe(first));
       // Read and subscribe in the same tick: no event can fall between the two.

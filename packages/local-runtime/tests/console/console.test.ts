@@ -93,6 +93,21 @@ describe('local console API: bad requests get 4xx with a clear JSON message', ()
     expect(answer.message).toMatch(message);
   });
 
+  it('lists and opens Express executions, which the Step Functions API itself refuses to list or describe (negative control)', async () => {
+    const { stateMachineArn } = runtime.engine.createStateMachine({ name: 'ConsoleExpress', type: 'EXPRESS', definition: { StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } } });
+    const { executionArn } = runtime.engine.startExecution({ stateMachineArn, input: '{"express":true}' });
+    await runtime.engine.waitForExecution(executionArn);
+
+    const list = (await (await api(`/api/executions?stateMachineArn=${encodeURIComponent(stateMachineArn)}`)).json()) as { executions: { executionArn: string; status: string }[] };
+    expect(list.executions).toEqual([expect.objectContaining({ executionArn, status: 'SUCCEEDED' })]);
+    const opened = await api(`/api/executions/${encodeURIComponent(executionArn)}`);
+    expect(opened.status).toBe(200);
+    expect(((await opened.json()) as { events: { type: string }[] }).events.map((event) => event.type)).toContain('ExecutionSucceeded');
+    // What AWS's API answers for Express ("Standard vs. Express Workflows"): not listed, not described.
+    expect(() => runtime.engine.listExecutions(stateMachineArn)).toThrow(expect.objectContaining({ name: 'StateMachineTypeNotSupported' }));
+    expect(() => runtime.engine.describeExecution(executionArn)).toThrow(expect.objectContaining({ name: 'InvalidArn' }));
+  });
+
   it('refuses a POST that is not application/json (no cross-site form can start or stop executions)', async () => {
     const response = await api('/api/executions', { method: 'POST', body: '{}', headers: { 'content-type': 'text/plain' } });
     expect(response.status).toBe(415);
