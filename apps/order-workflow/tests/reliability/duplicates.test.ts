@@ -294,18 +294,40 @@ describe('5. duplicate delivery', () => {
     );
 
     for (const [a, b] of twins) expect([b.status, b.error]).toEqual([a.status, a.error]);
+    let confirmedUnits = 0;
     for (const order of orders) {
       const effects = await effectsOf(stack, order.orderId!);
       // One history entry per status; money moved once at most, and given back on failure.
       expect(effects.history).toBe(2);
       expect(effects.captures - effects.refunds).toBe(effects.status === 'CONFIRMED' ? 1 : 0);
       expect(effects.captures).toBeLessThanOrEqual(1);
+      if (effects.status === 'CONFIRMED') confirmedUnits += order.items.reduce((sum, item) => sum + item.quantity, 0);
     }
-    expect(await stack.stock(sku)).toBe(2);
     const invariants = await checkInvariants(stack, { initialStock: { [sku]: 6 } });
-    report(context, '5e. each execution started twice at once', startedAt, invariants, { note: `${orders.length * 2} executions, two per orderId started in the same tick` });
+    const flaky = (await stack.order(orders[2]!.orderId!))?.status;
+    report(context, '5e. each execution started twice at once', startedAt, invariants, {
+      note: `${orders.length * 2} executions, two per orderId started in the same tick; the flaky twins ended ${flaky}`,
+    });
     expect(invariants.violations).toEqual([]);
-    expect(invariants.outcomes).toEqual({ CONFIRMED: 3, 'FAILED(PAYMENT_DECLINED)': 1, 'FAILED(PAYMENT_ERROR)': 1, 'FAILED(OUT_OF_STOCK)': 1 });
+    // Stock moved for the confirmed orders only, once each.
+    expect(await stack.stock(sku)).toBe(6 - confirmedUnits);
+    // tok_gatewayFlaky fails the first two charge attempts of its key, and the twins share the key.
+    // Standard's retries outlast both failures whoever meets them. Under Express (one retry per
+    // retrier, see RetryBudget) the outcome depends on who meets them: one failure each and both
+    // twins' retries are approved (CONFIRMED); both failures to one twin (the other one was still
+    // reserving, as under load in CI) and that twin voids the payment, so the other's charge is
+    // refused (PAYMENT_ERROR for both). Either way the twins agree and nothing is kept.
+    const flakyOutcomes = EXPRESS ? ['CONFIRMED', 'FAILED'] : ['CONFIRMED'];
+    expect(flakyOutcomes).toContain(flaky);
+    const flakyConfirmed = flaky === 'CONFIRMED';
+    expect(invariants.outcomes).toEqual({
+      CONFIRMED: flakyConfirmed ? 3 : 2,
+      'FAILED(PAYMENT_DECLINED)': 1,
+      'FAILED(PAYMENT_ERROR)': flakyConfirmed ? 1 : 2,
+      'FAILED(OUT_OF_STOCK)': 1,
+    });
+    // The deterministic orders take 3 of the 6 units, the flaky one 1 more when it is confirmed.
+    expect(confirmedUnits).toBe(flakyConfirmed ? 4 : 3);
   });
 
   it('negative control: a double capture, a double release and a second history entry put into the tables are each caught', async (context) => {
