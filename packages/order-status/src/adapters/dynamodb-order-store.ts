@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput, type UpdateCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { OrderRecord, OrderStatus } from '@order-flow/contracts';
 import { isConditionalCheckFailed } from '@order-flow/lambda-kit';
 import type { ClaimResult, OrderStore, PutIfAbsentResult, StatusChange, WorkflowClaim } from '../ports.js';
@@ -49,25 +49,17 @@ export class DynamoDbOrderStore implements OrderStore {
       names[`#${field}`] = field;
       values[`:${field}`] = change[field];
     }
-    try {
-      const result = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { orderId },
-          // The legal transition, enforced by the table: a missing item has no status, so this
-          // also refuses to create one.
-          ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return result.Attributes as OrderRecord;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
-    }
+    const result = await this.conditionalUpdate({
+      Key: { orderId },
+      // The legal transition, enforced by the table: a missing item has no status, so this
+      // also refuses to create one.
+      ConditionExpression: `#status IN (${Object.keys(fromValues).join(', ')})`,
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    });
+    return result?.Attributes as OrderRecord | undefined;
   }
 
   async get(orderId: string): Promise<OrderRecord | undefined> {
@@ -79,23 +71,16 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async claimWorkflowStart(orderId: string, claim: WorkflowClaim, staleBefore: string): Promise<ClaimResult> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { orderId },
-          // PENDING (so never a missing item), no execution yet, and no live claim: the table
-          // decides between two requests racing, not their earlier reads.
-          ConditionExpression: '#status = :pending AND attribute_not_exists(#arn) AND (attribute_not_exists(#token) OR #at < :staleBefore)',
-          UpdateExpression: 'SET #token = :token, #at = :at',
-          ExpressionAttributeNames: { '#status': 'status', '#arn': CLAIM.executionArn, '#token': CLAIM.token, '#at': CLAIM.at },
-          ExpressionAttributeValues: { ':pending': 'PENDING', ':token': claim.token, ':at': claim.at, ':staleBefore': staleBefore },
-        }),
-      );
-      return { claimed: true };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+    const claimed = await this.conditionalUpdate({
+      Key: { orderId },
+      // PENDING (so never a missing item), no execution yet, and no live claim: the table
+      // decides between two requests racing, not their earlier reads.
+      ConditionExpression: '#status = :pending AND attribute_not_exists(#arn) AND (attribute_not_exists(#token) OR #at < :staleBefore)',
+      UpdateExpression: 'SET #token = :token, #at = :at',
+      ExpressionAttributeNames: { '#status': 'status', '#arn': CLAIM.executionArn, '#token': CLAIM.token, '#at': CLAIM.at },
+      ExpressionAttributeValues: { ':pending': 'PENDING', ':token': claim.token, ':at': claim.at, ':staleBefore': staleBefore },
+    });
+    if (claimed) return { claimed: true };
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
     return {
       claimed: false,
@@ -106,39 +91,37 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async recordWorkflowStarted(orderId: string, token: string, executionArn: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { orderId },
-          ConditionExpression: '#token = :token',
-          UpdateExpression: 'SET #arn = :arn',
-          ExpressionAttributeNames: { '#token': CLAIM.token, '#arn': CLAIM.executionArn },
-          ExpressionAttributeValues: { ':token': token, ':arn': executionArn },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    const recorded = await this.conditionalUpdate({
+      Key: { orderId },
+      ConditionExpression: '#token = :token',
+      UpdateExpression: 'SET #arn = :arn',
+      ExpressionAttributeNames: { '#token': CLAIM.token, '#arn': CLAIM.executionArn },
+      ExpressionAttributeValues: { ':token': token, ':arn': executionArn },
+    });
+    return recorded !== undefined;
   }
 
   async releaseWorkflowClaim(orderId: string, token: string): Promise<void> {
+    // Refused when someone else holds it now (ours went stale): theirs stays.
+    await this.conditionalUpdate({
+      Key: { orderId },
+      ConditionExpression: '#token = :token',
+      UpdateExpression: 'REMOVE #token, #at',
+      ExpressionAttributeNames: { '#token': CLAIM.token, '#at': CLAIM.at },
+      ExpressionAttributeValues: { ':token': token },
+    });
+  }
+
+  /**
+   * One UpdateItem on this table whose condition decides the outcome: its output, or `undefined`
+   * when the condition refused the write (any other error is thrown).
+   */
+  private async conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>): Promise<UpdateCommandOutput | undefined> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { orderId },
-          ConditionExpression: '#token = :token',
-          UpdateExpression: 'REMOVE #token, #at',
-          ExpressionAttributeNames: { '#token': CLAIM.token, '#at': CLAIM.at },
-          ExpressionAttributeValues: { ':token': token },
-        }),
-      );
+      return await this.client.send(new UpdateCommand({ TableName: this.tableName, ...input }));
     } catch (error) {
-      // Someone else holds it now (ours went stale): theirs stays.
-      if (!isConditionalCheckFailed(error)) throw error;
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
     }
   }
 }
