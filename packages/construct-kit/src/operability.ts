@@ -65,16 +65,7 @@ export class StepAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: StepAlarmsProps) {
     super(scope, id);
-    const percent = props.errorRatePercent ?? 10;
-    if (!(percent > 0 && percent <= 100)) throw new Error(`${this.node.path}: errorRatePercent must be more than 0 and at most 100, got ${percent}`);
-    const throttles = props.throttles ?? 1;
-    if (!Number.isInteger(throttles) || throttles < 1) throw new Error(`${this.node.path}: throttles must be a whole number of at least 1, got ${throttles}`);
-    const periods = props.evaluationPeriods ?? 3;
-    if (!Number.isInteger(periods) || periods < 1) throw new Error(`${this.node.path}: evaluationPeriods must be a whole number of at least 1, got ${periods}`);
-    const p99 = props.p99Duration ?? Duration.millis(props.timeout.toMilliseconds() * 0.8);
-    if (p99.toMilliseconds() <= 0 || p99.toMilliseconds() > props.timeout.toMilliseconds()) {
-      throw new Error(`${this.node.path}: p99Duration must be more than 0 and at most the function timeout (${props.timeout.toHumanString()}), got ${p99.toHumanString()}`);
-    }
+    const { percent, throttles, periods, p99 } = checkedThresholds(this.node.path, props, 3);
     const { alias, step } = props;
     const where = `the ${step} step's live alias`;
 
@@ -99,6 +90,132 @@ export class StepAlarms extends Construct {
     });
     this.p99Duration = alias.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.p(99) }).createAlarm(this, 'P99Duration', {
       alarmDescription: `p99 duration of ${where} above ${p99.toMilliseconds()} ms (timeout ${props.timeout.toMilliseconds()} ms) in ${periods} consecutive 5-minute periods`,
+      threshold: p99.toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: periods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** The three alarms. */
+  public get alarms(): cloudwatch.Alarm[] {
+    return [this.errorRate, this.throttles, this.p99Duration];
+  }
+}
+
+/** The thresholds of {@link StepAlarmsOptions}, defaulted and checked. */
+function checkedThresholds(path: string, props: StepAlarmsOptions & { readonly timeout: Duration }, defaultPeriods: number) {
+  const percent = props.errorRatePercent ?? 10;
+  if (!(percent > 0 && percent <= 100)) throw new Error(`${path}: errorRatePercent must be more than 0 and at most 100, got ${percent}`);
+  const throttles = props.throttles ?? 1;
+  if (!Number.isInteger(throttles) || throttles < 1) throw new Error(`${path}: throttles must be a whole number of at least 1, got ${throttles}`);
+  const periods = props.evaluationPeriods ?? defaultPeriods;
+  if (!Number.isInteger(periods) || periods < 1) throw new Error(`${path}: evaluationPeriods must be a whole number of at least 1, got ${periods}`);
+  const p99 = props.p99Duration ?? Duration.millis(props.timeout.toMilliseconds() * 0.8);
+  if (p99.toMilliseconds() <= 0 || p99.toMilliseconds() > props.timeout.toMilliseconds()) {
+    throw new Error(`${path}: p99Duration must be more than 0 and at most the function timeout (${props.timeout.toHumanString()}), got ${p99.toHumanString()}`);
+  }
+  return { percent, throttles, periods, p99 };
+}
+
+/** Thresholds of {@link CanaryAlarms}: those of {@link StepAlarmsOptions}, on 1-minute periods. */
+export interface CanaryAlarmsOptions {
+  /**
+   * Alarm when more than this percentage of the new version's invocations fail, in each of
+   * `evaluationPeriods` consecutive 1-minute periods (a rate, for the reason given in
+   * {@link StepAlarmsOptions.errorRatePercent}). Between 0 and 100.
+   * @default 10
+   */
+  readonly errorRatePercent?: number;
+  /**
+   * Alarm when the alias is throttled at least this many times in one minute.
+   * @default 1
+   */
+  readonly throttles?: number;
+  /**
+   * Alarm when the new version's p99 duration exceeds this in each of `evaluationPeriods`
+   * consecutive 1-minute periods.
+   * @default - 80% of the function's timeout
+   */
+  readonly p99Duration?: Duration;
+  /**
+   * Consecutive 1-minute periods the error-rate and duration alarms need before they fire.
+   * @default 2
+   */
+  readonly evaluationPeriods?: number;
+}
+
+/** Props of {@link CanaryAlarms}. */
+export interface CanaryAlarmsProps extends CanaryAlarmsOptions {
+  /** The step's `live` alias; its `version` is the version being deployed. */
+  readonly alias: lambda.Alias;
+  /** The function's timeout, the base of the default p99 threshold. */
+  readonly timeout: Duration;
+  /** Names the step in alarm descriptions, e.g. `payment`. */
+  readonly step: string;
+}
+
+const CANARY_PERIOD = Duration.minutes(1);
+
+/**
+ * The alarms a step's deployment watches while CodeDeploy shifts its `live` alias to a new
+ * version: the error rate and p99 duration of the **new version only**, and throttles of the
+ * alias, on 1-minute periods.
+ *
+ * Why not {@link StepAlarms}: those watch the whole alias over 3 consecutive 5-minute periods.
+ * During a 10% canary a new version that fails every call moves the alias's error rate by about
+ * 10 points, and the canary is over after 5 minutes, before a 15-minute alarm could fire: the
+ * deployment would complete. Lambda reports an alias invocation with the `ExecutedVersion`
+ * dimension (the version the alias routed it to; Lambda developer guide, "Types of metrics for
+ * Lambda functions" > dimensions), so these alarms see the canary's own traffic. Throttles stay
+ * on the alias: a throttled invocation never ran a version.
+ *
+ * The alarm's `ExecutedVersion` is the alias's version (`Fn::GetAtt <Version>.Version`): a code
+ * change publishes a new version, CloudFormation updates these alarms to it, and only then updates
+ * the alias (the alias depends on the deployment group, which depends on the alarms), which
+ * starts the CodeDeploy deployment.
+ *
+ * @throws Error naming the option when a threshold is out of range
+ */
+export class CanaryAlarms extends Construct {
+  /** The new version's errors / invocations above `errorRatePercent`. */
+  public readonly errorRate: cloudwatch.Alarm;
+  /** Throttled invocations of the alias at or above `throttles`. */
+  public readonly throttles: cloudwatch.Alarm;
+  /** The new version's p99 duration above `p99Duration`. */
+  public readonly p99Duration: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: CanaryAlarmsProps) {
+    super(scope, id);
+    const { percent, throttles, periods, p99 } = checkedThresholds(this.node.path, props, 2);
+    const { alias, step } = props;
+    const functionName = alias.version.lambda.functionName;
+    const versionDimensions = { FunctionName: functionName, Resource: `${functionName}:${alias.aliasName}`, ExecutedVersion: alias.version.version };
+    const metric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, dimensionsMap: versionDimensions, statistic, period: CANARY_PERIOD });
+    const where = `the version of the ${step} step being deployed`;
+
+    this.errorRate = new cloudwatch.MathExpression({
+      expression: '100 * errors / MAX([errors, invocations])',
+      usingMetrics: { errors: metric('Errors', cloudwatch.Stats.SUM), invocations: metric('Invocations', cloudwatch.Stats.SUM) },
+      period: CANARY_PERIOD,
+      label: `${step} new version error rate (%)`,
+    }).createAlarm(this, 'ErrorRate', {
+      alarmDescription: `More than ${percent}% of invocations of ${where} failed in ${periods} consecutive minutes: CodeDeploy rolls the live alias back`,
+      threshold: percent,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: periods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.throttles = alias.metricThrottles({ period: CANARY_PERIOD, statistic: cloudwatch.Stats.SUM }).createAlarm(this, 'Throttles', {
+      alarmDescription: `The ${step} step's live alias was throttled at least ${throttles} time(s) in a minute during a deployment: CodeDeploy rolls it back`,
+      threshold: throttles,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.p99Duration = metric('Duration', cloudwatch.Stats.p(99)).createAlarm(this, 'P99Duration', {
+      alarmDescription: `p99 duration of ${where} above ${p99.toMilliseconds()} ms in ${periods} consecutive minutes: CodeDeploy rolls the live alias back`,
       threshold: p99.toMilliseconds(),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: periods,

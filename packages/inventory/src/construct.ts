@@ -25,6 +25,8 @@ import {
   shippedBundle,
   stepDashboardWidgets,
   StepAlarms,
+  StepDeployment,
+  type StepDeploymentOptions,
   type StepAlarmsOptions,
   tableRetention,
   type StepReference,
@@ -95,6 +97,13 @@ export interface InventoryStepProps {
    * @default - more than 10% errors in 3 consecutive 5-minute periods, any throttle, p99 above 80% of the timeout
    */
   readonly alarms?: StepAlarmsOptions;
+  /**
+   * How a new version of the function reaches the `live` alias: CodeDeploy shifts traffic to it
+   * gradually and rolls back when the version's error rate, p99 duration or the alias's throttles
+   * alarm ({@link InventoryStep.deployment}).
+   * @default - 10% of invocations for 5 minutes, then all (`LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES`), rolled back on alarm or failure
+   */
+  readonly deployment?: StepDeploymentOptions;
 }
 
 /** JSONPath options of {@link InventoryStep.reserveTask}. */
@@ -296,6 +305,8 @@ export class InventoryStep extends InventoryStepBase {
   public readonly alias: lambda.Alias;
   /** Alarms on the `live` alias: error rate, throttles, p99 duration (no actions: add your own). */
   public readonly alarms: StepAlarms;
+  /** The CodeDeploy deployment group of the `live` alias and the alarms it watches while shifting traffic. */
+  public readonly deployment: StepDeployment;
   private stockApiFunction?: lambda.Function;
   private readonly tracing: lambda.Tracing;
 
@@ -330,6 +341,7 @@ export class InventoryStep extends InventoryStepBase {
     this.table.grant(this.function, ...HANDLER_ACTIONS);
     acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
     this.alarms = new StepAlarms(this, 'Alarms', { ...props.alarms, alias: this.alias, timeout: props.functionProps?.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'inventory' });
+    this.deployment = new StepDeployment(this, 'Deployment', { ...props.deployment, alias: this.alias, timeout: props.functionProps?.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'inventory' });
   }
 
   /** The stock API function: created by the first {@link addApiRoutes} call, undefined before. */

@@ -6,7 +6,7 @@
  *
  * The root export is the runtime; each emulated service has its own entry point
  * (`@order-flow/local/lambda`, `/stepfunctions`, `/eventbridge`, `/apigateway`, `/dynamodb`,
- * `/cloudformation`, `/faults`, `/testing`).
+ * `/cloudformation`, `/codedeploy`, `/cloudwatch`, `/faults`, `/testing`).
  */
 export { LocalRuntime, startLocalRuntime } from './runtime.js';
 export type { LocalRuntimeOptions, RunOptions, StartExecutionOptions } from './options.js';
@@ -23,7 +23,8 @@ export { AssemblyNotFoundError } from './cloudformation/assembly.js';
 export { UnresolvableError } from './cloudformation/intrinsics.js';
 export { ParameterNotFoundError } from './ssm/parameter-store.js';
 export { FunctionError, LambdaAssetMissingError } from './lambda/function.js';
-export type { InvocationOutcome, InvocationReport, LambdaErrorPayload } from './lambda/function.js';
+export type { AliasConfig, InvocationOutcome, InvocationRecord, InvocationReport, LambdaErrorPayload } from './lambda/function.js';
+export type { DeploymentChange, DeploymentOverrides, DeploymentResult, LocalDeployment, TrafficRouting } from './codedeploy/deployment.js';
 export { FaultConfigError } from './faults/injector.js';
 export type { FaultConfig, FaultStats } from './faults/injector.js';
 export { InvalidEventRuleError } from './eventbridge/rules.js';

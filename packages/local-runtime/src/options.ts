@@ -42,8 +42,10 @@ export interface LocalRuntimeOptions {
    */
   readonly clock?: 'real' | 'virtual' | Clock;
   /**
-   * Seed of the engine's random choices (Retry jitter), for repeatable runs.
-   * @default - Math.random
+   * Seed of the engine's random choices (Retry jitter) and of each function's weighted-alias
+   * routing draws (mixed with the function's stack and logical id, not its random local name), for
+   * repeatable runs.
+   * @default - Math.random; routing seeded from the function's name
    */
   readonly seed?: number;
   /**

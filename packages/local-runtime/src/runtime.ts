@@ -13,7 +13,8 @@ import { planTables } from './dynamodb/tables.js';
 import { connectToEngine, eventBridgeFromAssembly, type EventRecorder, type LocalEventBridge } from './eventbridge/index.js';
 import { FaultConfigError, FaultInjector, type FaultConfig, type FaultStats } from './faults/injector.js';
 import { validateFaults } from './faults/validate.js';
-import type { InvocationOutcome } from './lambda/function.js';
+import { startDeployment, type DeploymentChange, type DeploymentOverrides, type LocalDeployment } from './codedeploy/deployment.js';
+import type { AliasConfig, InvocationOutcome, InvocationRecord } from './lambda/function.js';
 import { LocalFunctions, planFunction, type FunctionPlan } from './lambda/plan.js';
 import type { LocalRuntimeOptions } from './options.js';
 import { startConsole, type ConsoleOptions, type LocalConsole } from './console/server.js';
@@ -205,6 +206,7 @@ export class LocalRuntime extends LocalExecutions {
         ...(options.lambda !== undefined && { lambda: options.lambda }),
         clock: this.clock,
         faults: () => this.faults.injector,
+        ...(options.seed !== undefined && { seed: options.seed }),
       },
       (ref, type) => findResource(this.resources, ref, type),
     );
@@ -250,6 +252,45 @@ export class LocalRuntime extends LocalExecutions {
   async invokeOutcome(functionRef: string, event: unknown): Promise<InvocationOutcome> {
     this.assertRunning();
     return this.fns.invokeOutcome(functionRef, event);
+  }
+
+  /**
+   * Deploys a new version of a function behind one of its aliases, as a CloudFormation update of
+   * its stack would: the function's code (`change.codeDirectory`, a bundle folder) or variables
+   * (`change.environment`) changed, so a new version is published, and the alias moves to it
+   * through the CodeDeploy deployment group its `UpdatePolicy` names: traffic shifted by the
+   * group's configuration on the runtime's clock, the group's alarms evaluated from the recorded
+   * invocations, rolled back on ALARM when the group says so (see `@order-flow/local/codedeploy`).
+   * An alias without a deployment group moves at once. Await `done` for the outcome.
+   *
+   * @param aliasRef the `AWS::Lambda::Alias` by construct path or logical id, e.g. `OrderFlow-Payment/Payment/LiveAlias`
+   * @example
+   * const deployment = runtime.deployNewVersion('Payments/Payment/LiveAlias', { environment: { FEATURE: 'on' } });
+   * // ... traffic, while virtual time passes ...
+   * const { status, rolledBack } = await deployment.done;
+   * @throws Error naming the field when the alias, its group, configuration or alarms cannot be read
+   */
+  deployNewVersion(aliasRef: string, change: DeploymentChange = {}, overrides: DeploymentOverrides = {}): LocalDeployment {
+    this.assertRunning();
+    const { stack, resource } = findResource(this.resources, aliasRef, 'AWS::Lambda::Alias');
+    const fn = this.fns.local(String(this.resolver.resolve(stack, resource.properties.FunctionName)));
+    return startDeployment({ resolver: this.resolver, stack, alias: resource, fn, clock: this.clock }, change, overrides);
+  }
+
+  /** An alias as it routes now (its version and `AdditionalVersionWeights`), by construct path or logical id. */
+  aliasRouting(aliasRef: string): AliasConfig {
+    const { stack, resource } = findResource(this.resources, aliasRef, 'AWS::Lambda::Alias');
+    const fn = this.fns.local(String(this.resolver.resolve(stack, resource.properties.FunctionName)));
+    return fn.alias(String(this.resolver.resolve(stack, resource.properties.Name)));
+  }
+
+  /**
+   * Calls `listener` with each invocation of a function as CloudWatch would count it (start time on
+   * the runtime's clock, invoked qualifier, the version that ran, ok/error/throttle, duration),
+   * until the returned function is called.
+   */
+  observeInvocations(functionRef: string, listener: (record: InvocationRecord) => void): () => void {
+    return this.fns.local(functionRef).observe(listener);
   }
 
   /**

@@ -8,6 +8,3 @@ export const ORDERS_TABLE_ENV = 'ORDERS_TABLE_NAME';
 
 /** Default Powertools service name of the function's logs. */
 export const SERVICE_NAME = 'order-status';
-
-/** The orders table's GSI for "my orders" queries: partition `customerId`, sort `createdAt`. */
-export const BY_CUSTOMER_INDEX = 'byCustomer';

@@ -22,19 +22,21 @@ import {
   shippedBundle,
   stepDashboardWidgets,
   StepAlarms,
+  StepDeployment,
+  type StepDeploymentOptions,
   type StepAlarmsOptions,
   tableRetention,
   type StepReference,
   type StepTaskOptions,
 } from '@order-flow/construct-kit';
-import { BY_CUSTOMER_INDEX, ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
+import { ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
 
 /** Properties of {@link OrderStatusStep}. */
 export interface OrderStatusStepProps {
   /**
-   * An existing orders table: partition key `orderId` (STRING), and a GSI `byCustomer`
-   * (`customerId` STRING, `createdAt` STRING) if you intend to query orders by customer.
-   * @default - a new on-demand `TableV2` with point-in-time recovery, deletion protection and the `byCustomer` GSI
+   * An existing orders table: partition key `orderId` (STRING). Add indexes to it for queries of
+   * your own (e.g. orders by customer); the step reads and writes by `orderId` only.
+   * @default - a new on-demand `TableV2` with point-in-time recovery and deletion protection
    */
   readonly table?: dynamodb.ITableV2;
   /**
@@ -70,6 +72,13 @@ export interface OrderStatusStepProps {
    * @default - more than 10% errors in 3 consecutive 5-minute periods, any throttle, p99 above 80% of the timeout
    */
   readonly alarms?: StepAlarmsOptions;
+  /**
+   * How a new version of the function reaches the `live` alias: CodeDeploy shifts traffic to it
+   * gradually and rolls back when the version's error rate, p99 duration or the alias's throttles
+   * alarm ({@link OrderStatusStep.deployment}).
+   * @default - 10% of invocations for 5 minutes, then all (`LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES`), rolled back on alarm or failure
+   */
+  readonly deployment?: StepDeploymentOptions;
 }
 
 /** Options of {@link OrderStatusStep.createTask}. */
@@ -306,7 +315,7 @@ export abstract class OrderStatusStepBase extends Construct {
     return task;
   }
 
-  /** Lets `grantee` read orders: GetItem, BatchGetItem, and Query (including the `byCustomer` index). */
+  /** Lets `grantee` read orders: GetItem, BatchGetItem and Query (on the table and any index added to it). */
   public grantReadOrders(grantee: iam.IGrantable): iam.Grant {
     this.table.encryptionKey?.grantDecrypt(grantee);
     return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
@@ -345,6 +354,8 @@ export class OrderStatusStep extends OrderStatusStepBase {
   public readonly alias: lambda.Alias;
   /** Alarms on the `live` alias: error rate, throttles, p99 duration (no actions: add your own). */
   public readonly alarms: StepAlarms;
+  /** The CodeDeploy deployment group of the `live` alias and the alarms it watches while shifting traffic. */
+  public readonly deployment: StepDeployment;
 
   constructor(scope: Construct, id: string, props: OrderStatusStepProps = {}) {
     super(scope, id);
@@ -362,13 +373,8 @@ export class OrderStatusStep extends OrderStatusStepBase {
         billing: dynamodb.Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         ...tableRetention(this.node.path, props),
-        globalSecondaryIndexes: [
-          {
-            indexName: BY_CUSTOMER_INDEX,
-            partitionKey: { name: 'customerId', type: dynamodb.AttributeType.STRING },
-            sortKey: { name: 'createdAt', type: dynamodb.AttributeType.STRING },
-          },
-        ],
+        // No index: nothing reads orders other than by orderId. (A `byCustomer` GSI used to be
+        // here with no reader; every order write paid for it.)
       });
 
     // Defaults, then the user's overrides, then what the construct must own.
@@ -397,6 +403,7 @@ export class OrderStatusStep extends OrderStatusStepBase {
     this.table.encryptionKey?.grantEncryptDecrypt(this.function);
     acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
     this.alarms = new StepAlarms(this, 'Alarms', { ...props.alarms, alias: this.alias, timeout: props.functionProps?.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'order-status' });
+    this.deployment = new StepDeployment(this, 'Deployment', { ...props.deployment, alias: this.alias, timeout: props.functionProps?.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'order-status' });
   }
 
   /** The step name in the SSM naming scheme: `/order-flow/<app>/order-status/<key>`. */

@@ -13,7 +13,7 @@ export {
   type FailOrderTaskOptions,
   type OrderStatusStepProps,
 } from './construct.js';
-export { BY_CUSTOMER_INDEX, ORDERS_TABLE_ENV } from './config.js';
+export { ORDERS_TABLE_ENV } from './config.js';
 export { IllegalTransitionError, OrderConflictError, OrderNotFoundError } from './domain/errors.js';
 export { LEGAL_TRANSITIONS, isLegalTransition } from './domain/transitions.js';
 export type { CaughtError, Confirmation } from './domain/order.js';

@@ -8,4 +8,4 @@ export { DynamoDbOrderStore } from './adapters/dynamodb-order-store.js';
 export { IllegalTransitionError, OrderConflictError, OrderNotFoundError } from './domain/errors.js';
 export type { CaughtError, Confirmation } from './domain/order.js';
 export { systemClock, type Clock, type OrderStore, type PutIfAbsentResult, type StatusChange, type ClaimResult, type WorkflowClaim } from './ports.js';
-export { BY_CUSTOMER_INDEX, ORDERS_TABLE_ENV } from './config.js';
+export { ORDERS_TABLE_ENV } from './config.js';

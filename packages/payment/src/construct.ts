@@ -21,16 +21,15 @@ import {
   shippedBundle,
   stepDashboardWidgets,
   StepAlarms,
+  StepDeployment,
+  type StepDeploymentOptions,
   type StepAlarmsOptions,
   tableRetention,
   type StepReference,
   type StepTaskOptions,
 } from '@order-flow/construct-kit';
 import { ErrorName } from '@order-flow/contracts';
-import { PAYMENT_GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV } from './env.js';
-
-/** Gateways the step's function can use. */
-export type PaymentGatewayKind = 'simulated';
+import { PAYMENT_TABLE_NAME_ENV } from './env.js';
 
 /** Properties of {@link PaymentStep}. */
 export interface PaymentStepProps {
@@ -55,8 +54,9 @@ export interface PaymentStepProps {
    */
   readonly deletionProtection?: boolean;
   /**
-   * The handler code. Replace it only to run a patched build of this step's handler (the
-   * construct still owns handler, runtime and environment).
+   * The handler code. Replace it only to run a patched build of this step's handler, e.g. one
+   * whose `createHandler({ gateway })` charges through a real gateway (the built-in bundle always
+   * uses the simulated one); the construct still owns handler, runtime and environment.
    * @default - the prebuilt bundle shipped in this package (dist/lambda)
    */
   readonly code?: lambda.Code;
@@ -67,18 +67,18 @@ export interface PaymentStepProps {
    */
   readonly functionProps?: lambda.FunctionOptions;
   /**
-   * The gateway the function charges through. Only the deterministic `simulated` gateway is built
-   * in (its ledger lives in the step's table). A real gateway plugs in by implementing the
-   * `PaymentGateway` port (`charge`, `refund`, `lookup`) and wiring it into the handler.
-   * @default 'simulated'
-   */
-  readonly gateway?: PaymentGatewayKind;
-  /**
    * Thresholds of the step's alarms on its `live` alias ({@link PaymentStep.alarms}): error rate,
    * throttles, p99 duration.
    * @default - more than 10% errors in 3 consecutive 5-minute periods, any throttle, p99 above 80% of the timeout
    */
   readonly alarms?: StepAlarmsOptions;
+  /**
+   * How a new version of the function reaches the `live` alias: CodeDeploy shifts traffic to it
+   * gradually and rolls back when the version's error rate, p99 duration or the alias's throttles
+   * alarm ({@link PaymentStep.deployment}).
+   * @default - 10% of invocations for 5 minutes, then all (`LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES`), rolled back on alarm or failure
+   */
+  readonly deployment?: StepDeploymentOptions;
 }
 
 /** Retry policy of the charge task for transient gateway failures. */
@@ -239,6 +239,8 @@ export class PaymentStep extends PaymentStepBase {
   public readonly alias: lambda.Alias;
   /** Alarms on the `live` alias: error rate, throttles, p99 duration (no actions: add your own). */
   public readonly alarms: StepAlarms;
+  /** The CodeDeploy deployment group of the `live` alias and the alarms it watches while shifting traffic. */
+  public readonly deployment: StepDeployment;
 
   constructor(scope: Construct, id: string, props: PaymentStepProps = {}) {
     super(scope, id);
@@ -248,8 +250,6 @@ export class PaymentStep extends PaymentStepBase {
     if (props.table && props.deletionProtection !== undefined) {
       throw new Error('PaymentStep: deletionProtection applies only to the table it creates; do not pass it with `table`');
     }
-    const gateway = props.gateway ?? 'simulated';
-    if (gateway !== 'simulated') throw new Error(`PaymentStep: unsupported gateway '${String(gateway)}'; use 'simulated'`);
 
     this.table =
       props.table ??
@@ -271,7 +271,6 @@ export class PaymentStep extends PaymentStepBase {
         POWERTOOLS_SERVICE_NAME: 'payment',
         ...user.environment,
         [PAYMENT_TABLE_NAME_ENV]: this.table.tableName,
-        [PAYMENT_GATEWAY_ENV]: gateway,
       },
     });
     this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
@@ -279,6 +278,7 @@ export class PaymentStep extends PaymentStepBase {
     this.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
     this.alarms = new StepAlarms(this, 'Alarms', { ...props.alarms, alias: this.alias, timeout: user.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'payment' });
+    this.deployment = new StepDeployment(this, 'Deployment', { ...props.deployment, alias: this.alias, timeout: user.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'payment' });
   }
 
   /** The step name in the SSM naming scheme: `/order-flow/<app>/payment/<key>`. */

@@ -4,7 +4,7 @@
  * deliberately not exported here, so aws-cdk-lib never lands in a Lambda bundle.
  */
 export * from './construct.js';
-export { PAYMENT_GATEWAY_ENV, PAYMENT_TABLE_NAME_ENV, SIMULATED_GATEWAY_OUTAGES_ENV } from './env.js';
+export { PAYMENT_TABLE_NAME_ENV, SIMULATED_GATEWAY_OUTAGES_ENV } from './env.js';
 export { PaymentDeclined, PaymentGatewayUnavailable, PaymentIdempotencyConflict, PaymentVoided } from './domain/errors.js';
 export { DeclineCode, PaymentStatus, type ChargeInput, type ChargeResult, type PaymentInput, type RefundInput, type RefundResult } from './contract.js';
 export type {

@@ -98,7 +98,7 @@ export const HANDLERS: readonly HandlerSpec[] = [
     entry: 'src/handler.ts',
     outName: 'lambda',
     dynamodb: true,
-    env: (t) => ({ PAYMENT_TABLE_NAME: t.payment, PAYMENT_GATEWAY: 'simulated', POWERTOOLS_SERVICE_NAME: 'payment' }),
+    env: (t) => ({ PAYMENT_TABLE_NAME: t.payment, POWERTOOLS_SERVICE_NAME: 'payment' }),
     event: (i, s) => ({ action: 'charge', orderId: `cs_${s.runId}_pay_${i}`, amount: 1000, currency: 'USD', token: 'tok_visa' }),
   },
   {

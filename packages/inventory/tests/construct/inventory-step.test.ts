@@ -25,6 +25,14 @@ function policyActions(template: Template): unknown[] {
 }
 
 describe('InventoryStep', () => {
+  it('rolls out its live alias through CodeDeploy (StepDeployment: canary 10% for 5 minutes, its alarms)', () => {
+    const { stack, step } = synth();
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::Lambda::Alias', { UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.anyValue() } });
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
+    expect(step.deployment.alarms.alarms).toHaveLength(3);
+  });
+
   it('creates an on-demand table keyed by pk with point-in-time recovery, retained by default', () => {
     const { stack } = synth();
     const template = Template.fromStack(stack);

@@ -47,7 +47,7 @@ export interface AssemblyStack {
 
 /** The subset of a CloudFormation template the local runtime reads. */
 export interface CfnTemplate {
-  Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown>; Condition?: string }>;
+  Resources?: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown>; Condition?: string; UpdatePolicy?: Record<string, unknown> }>;
   Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown }; Condition?: string; Description?: string }>;
   Parameters?: Record<string, { Type?: string; Default?: unknown }>;
   Conditions?: Record<string, unknown>;

@@ -57,6 +57,10 @@ export const ACCEPTED_RESOURCE_TYPES: ReadonlySet<string> = new Set([
 const RESOURCE_NOTES: Readonly<Record<string, string>> = {
   'AWS::SQS::Queue': 'sqs:sendMessage tasks record their messages in runtime.messages; nothing receives them',
   'AWS::SNS::Topic': 'sns:publish tasks record their messages in runtime.messages; nobody is notified',
+  'AWS::CloudWatch::Alarm': 'no metrics or actions; runtime.deployNewVersion evaluates it from recorded invocations when a deployment group names it',
+  'AWS::CodeDeploy::Application': 'runtime.deployNewVersion runs its Lambda deployments',
+  'AWS::CodeDeploy::DeploymentGroup': 'runtime.deployNewVersion runs its Lambda deployments (traffic shifting, alarms, automatic rollback); the template aliases start as synthesized',
+  'AWS::CodeDeploy::DeploymentConfig': 'runtime.deployNewVersion shifts traffic by it',
 };
 
 /** Properties of emulated types that change behavior on AWS and are ignored locally, with why. */

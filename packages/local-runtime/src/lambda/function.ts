@@ -107,6 +107,31 @@ export interface AliasConfig {
   readonly additionalVersionWeights?: Readonly<Record<string, number>>;
 }
 
+/** What a newly published version runs differently from the function's template code and variables. */
+export interface VersionChange {
+  /** Another bundle (a folder holding the same handler module), e.g. a patched build. @default - the function's code */
+  readonly code?: FunctionCode;
+  /** Variables set or replaced on top of the function's environment. @default - none */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One invocation as CloudWatch counts it: when it started (on the runtime's clock), how it was
+ * called and which version ran, for the Lambda metrics `Invocations`, `Errors`, `Throttles` and
+ * `Duration` with their dimensions (`Resource` = the qualifier, `ExecutedVersion` = the version).
+ */
+export interface InvocationRecord {
+  /** Start of the invocation, epoch ms on the runtime's clock. */
+  readonly at: number;
+  /** The qualifier of the invoked ARN (`live`, `3`, `$LATEST`), undefined for an unqualified ARN. */
+  readonly qualifier?: string;
+  /** The version that ran (an alias's choice); undefined for a throttled invocation, which ran none. */
+  readonly version?: string;
+  readonly outcome: 'ok' | 'error' | 'throttle';
+  /** Handler duration; undefined for a throttle. */
+  readonly durationMs?: number;
+}
+
 /** Static settings of a local function. */
 export interface LocalFunctionConfig {
   readonly name: string;
@@ -178,11 +203,17 @@ export class LocalFunction implements EnvironmentOwner {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly environments = new Set<ExecutionEnvironment>();
   private readonly random: () => number;
-  private taskRoot: string | undefined;
   private stopped = false;
   private readonly counters = { invocations: 0, errors: 0, throttles: 0, coldStarts: 0, peakConcurrent: 0, peakEnvironments: 0 };
   private readonly durations: number[] = [];
   private readonly initDurations: number[] = [];
+  /** Versions published at run time ({@link publishVersion}): their code and variables. */
+  private readonly changes = new Map<string, VersionChange>();
+  /** Task root copies by code directory: a published version may run another bundle. */
+  private readonly taskRoots = new Map<string, string>();
+  private readonly versionList: string[];
+  private readonly aliasTable: Record<string, AliasConfig>;
+  private readonly observers = new Set<(record: InvocationRecord) => void>();
 
   /** @param host the limits shared with the runtime's other functions (a private one by default) */
   constructor(
@@ -190,6 +221,8 @@ export class LocalFunction implements EnvironmentOwner {
     private readonly host: LambdaHost = new LambdaHost(),
   ) {
     this.reservedConcurrency = config.reservedConcurrency;
+    this.versionList = [...(config.versions ?? [])];
+    this.aliasTable = { ...config.aliases };
     this.random = mulberry32(config.routingSeed ?? createHash('sha256').update(config.name).digest().readUInt32LE(0));
     host.register(this);
   }
@@ -208,8 +241,11 @@ export class LocalFunction implements EnvironmentOwner {
     if (version === undefined) {
       return { ok: false, error: { errorType: 'Lambda.ResourceNotFoundException', errorMessage: `Function not found: ${invokedArn}` } };
     }
+    const at = this.config.now?.() ?? Date.now();
+    const qualifier = invokedArn.split(':')[7];
     if (!this.host.admit(this)) {
       this.counters.throttles++;
+      this.notify({ at, ...(qualifier !== undefined && { qualifier }), outcome: 'throttle' });
       // The Invoke API's TooManyRequestsException, named as the Step Functions integration reports it.
       return { ok: false, error: { errorType: 'Lambda.TooManyRequestsException', errorMessage: 'Rate Exceeded.' } };
     }
@@ -217,10 +253,67 @@ export class LocalFunction implements EnvironmentOwner {
     this.counters.peakConcurrent = Math.max(this.counters.peakConcurrent, this.inFlight);
     try {
       const env = await this.host.acquire(this, version);
-      return await this.runIn(env, event, invokedArn);
+      const outcome = await this.runIn(env, event, invokedArn);
+      this.notify({ at, ...(qualifier !== undefined && { qualifier }), version, outcome: outcome.ok ? 'ok' : 'error', durationMs: outcome.report?.durationMs ?? 0 });
+      return outcome;
     } finally {
       this.host.leave(this);
     }
+  }
+
+  /**
+   * Publishes a new version (Lambda `PublishVersion`, numbered after the highest so far), running
+   * `change`'s code and variables instead of the template's: what a CloudFormation update of the
+   * stack does when the function's code or configuration changed and CDK's `currentVersion`
+   * publishes a new `AWS::Lambda::Version`. The template's versions keep their code.
+   * @returns the new version number
+   */
+  publishVersion(change: VersionChange = {}): string {
+    const highest = Math.max(0, ...this.versionList.map(Number).filter(Number.isFinite));
+    const version = String(highest + 1);
+    this.versionList.push(version);
+    this.changes.set(version, change);
+    return version;
+  }
+
+  /**
+   * The alias as it is now (`GetAlias`): its version and weighted routing.
+   * @throws Error naming the alias when the function has no such alias
+   */
+  alias(name: string): AliasConfig {
+    const alias = this.aliasTable[name];
+    if (!alias) throw new Error(`Function ${this.config.name} has no alias '${name}' (aliases: ${Object.keys(this.aliasTable).join(', ') || 'none'})`);
+    return alias;
+  }
+
+  /**
+   * Points an alias at a version with optional weighted routing (`UpdateAlias` with
+   * `RoutingConfig.AdditionalVersionWeights`); invocations that start afterwards use it.
+   * @throws Error naming the field when a version is not published or a weight is outside 0..1
+   */
+  updateAlias(name: string, config: AliasConfig): void {
+    this.alias(name);
+    for (const version of [config.version, ...Object.keys(config.additionalVersionWeights ?? {})]) {
+      if (!this.versionList.includes(version)) throw new Error(`updateAlias ${this.config.name}:${name}: version '${version}' is not a published version (${this.versionList.join(', ')})`);
+    }
+    for (const [version, weight] of Object.entries(config.additionalVersionWeights ?? {})) {
+      if (!(weight >= 0 && weight <= 1)) throw new Error(`updateAlias ${this.config.name}:${name}: AdditionalVersionWeights['${version}'] must be between 0 and 1, got ${weight}`);
+    }
+    this.aliasTable[name] = config;
+  }
+
+  /**
+   * Calls `listener` after each invocation ends (and at once for a throttle), until the returned
+   * function is called: the raw data of the function's CloudWatch metrics, for whoever needs
+   * them (the local CodeDeploy's alarms). Nothing is kept when nobody listens.
+   */
+  observe(listener: (record: InvocationRecord) => void): () => void {
+    this.observers.add(listener);
+    return () => this.observers.delete(listener);
+  }
+
+  private notify(record: InvocationRecord): void {
+    for (const listener of this.observers) listener(record);
   }
 
   /** Invocations, errors, throttles, cold starts, concurrency and duration percentiles so far. */
@@ -245,8 +338,8 @@ export class LocalFunction implements EnvironmentOwner {
     this.stopped = true;
     this.host.abandon(this, new Error(`Function ${this.config.name} is stopped: the runtime was stopped`));
     await Promise.all([...this.environments].map((env) => env.terminate()));
-    if (this.taskRoot) rmSync(this.taskRoot, { recursive: true, force: true });
-    this.taskRoot = undefined;
+    for (const root of this.taskRoots.values()) rmSync(root, { recursive: true, force: true });
+    this.taskRoots.clear();
   }
 
   /** @internal EnvironmentOwner */
@@ -284,18 +377,25 @@ export class LocalFunction implements EnvironmentOwner {
   create(version: string): ExecutionEnvironment {
     if (this.stopped) throw new Error(`Function ${this.config.name} is stopped: the runtime was stopped`);
     const { config } = this;
-    const taskRoot = (this.taskRoot ??= copyTaskRoot(config));
+    const change = this.changes.get(version);
+    const code = change?.code ?? config.code;
+    let taskRoot = this.taskRoots.get(code.directory);
+    if (taskRoot === undefined) {
+      taskRoot = copyTaskRoot(config.name, code);
+      this.taskRoots.set(code.directory, taskRoot);
+    }
     const stream = logStreamName(new Date(config.now?.() ?? Date.now()), version);
     const env = new ExecutionEnvironment(
       {
         functionName: config.name,
         version,
-        file: join(taskRoot, relative(config.code.directory, config.code.file)),
-        exportPath: config.code.exportPath,
+        file: join(taskRoot, relative(code.directory, code.file)),
+        exportPath: code.exportPath,
         handler: config.handler,
         taskRoot,
         environment: {
           ...config.environment,
+          ...change?.environment,
           LAMBDA_TASK_ROOT: taskRoot,
           AWS_LAMBDA_FUNCTION_VERSION: version,
           AWS_LAMBDA_LOG_STREAM_NAME: stream,
@@ -361,9 +461,8 @@ export class LocalFunction implements EnvironmentOwner {
   private versionFor(invokedArn: string): string | undefined {
     const qualifier = invokedArn.split(':')[7];
     if (qualifier === undefined || qualifier === '$LATEST') return '$LATEST';
-    const { versions, aliases } = this.config;
-    if (versions?.includes(qualifier)) return qualifier;
-    const alias = aliases?.[qualifier];
+    if (this.versionList.includes(qualifier)) return qualifier;
+    const alias = this.aliasTable[qualifier];
     // Lenient where Lambda answers ResourceNotFoundException: a qualifier the template does not
     // define runs $LATEST, so callers can use qualified ARNs of resources outside the assembly.
     if (!alias) return '$LATEST';
@@ -388,9 +487,9 @@ export class LocalFunction implements EnvironmentOwner {
  * relative imports, `__dirname`, missing dependencies) behave exactly as in Lambda, at the cost
  * of one copy per function on its first cold start.
  */
-function copyTaskRoot(config: LocalFunctionConfig): string {
-  const root = mkdtempSync(join(tmpdir(), `lambda-${config.name.slice(0, 40)}-`));
-  cpSync(config.code.directory, root, { recursive: true });
+function copyTaskRoot(name: string, code: FunctionCode): string {
+  const root = mkdtempSync(join(tmpdir(), `lambda-${name.slice(0, 40)}-`));
+  cpSync(code.directory, root, { recursive: true });
   return root;
 }
 

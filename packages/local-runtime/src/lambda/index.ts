@@ -7,9 +7,11 @@ export type {
   FunctionLogs,
   FunctionStats,
   InvocationOutcome,
+  InvocationRecord,
   InvocationReport,
   LambdaErrorPayload,
   LocalFunctionConfig,
+  VersionChange,
 } from './function.js';
 export { LambdaHost } from './host.js';
 export type { LambdaHostOptions } from './host.js';

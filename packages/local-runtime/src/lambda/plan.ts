@@ -1,4 +1,5 @@
 /** The assembly's `AWS::Lambda::Function` resources, planned into local functions. */
+import { createHash } from 'node:crypto';
 import type { AssemblyStack, TemplateResource } from '../cloudformation/assembly.js';
 import type { AssemblyResolver } from '../cloudformation/resolver.js';
 import { labelOf, namedInfoOf, pick, type NamedResourceInfo } from '../cloudformation/resources.js';
@@ -85,6 +86,8 @@ export interface FunctionSettings {
   readonly clock: Clock;
   /** The fault injector in force when an invocation starts. */
   readonly faults: () => FaultInjector;
+  /** Seed of the weighted-alias routing draws, mixed with each function's stack and logical id. */
+  readonly seed?: number;
 }
 
 interface FunctionEntry {
@@ -139,6 +142,17 @@ export class LocalFunctions {
           ? `faults.functions key '${key}' matches several functions: ${bySuffix.map(({ info }) => info.path).join(', ')}`
           : `faults.functions key '${key}' names no function of the assembly (functions: ${known})`,
     };
+  }
+
+  /**
+   * The running function a reference (name, ARN, logical id or construct path) names.
+   * @throws Error naming the reference when there is none, or it cannot run locally
+   */
+  local(ref: string): LocalFunction {
+    const entry = this.find(ref)?.entry;
+    if (!entry) throw new Error(`No function '${ref}' in the assembly (functions: ${this.infos.map((f) => f.name).join(', ')})`);
+    if (!entry.fn) throw new Error(`Function '${ref}' cannot run locally: ${entry.unavailable ?? 'unavailable'}`);
+    return entry.fn;
   }
 
   /** Each function's metrics by local name (undefined for a function that cannot run locally). */
@@ -213,6 +227,10 @@ export class LocalFunctions {
         logs: this.settings.logs,
         now: () => this.settings.clock.now(),
         ...(plan.reservedConcurrency !== undefined && { reservedConcurrency: plan.reservedConcurrency }),
+        // The local name is random per start; the stack and logical id are not.
+        ...(this.settings.seed !== undefined && {
+          routingSeed: createHash('sha256').update(`${this.settings.seed}:${plan.stack.stackName}/${plan.resource.logicalId}`).digest().readUInt32LE(0),
+        }),
         ...planVersionsAndAliases(resolver, plan.stack, plan.resource.logicalId),
       },
       this.host,

@@ -249,6 +249,29 @@ describe('Lambda aliases > weighted aliases', () => {
   }, 60_000);
 });
 
+describe('Lambda versions published at run time (PublishVersion, UpdateAlias)', () => {
+  it("a published version runs its own variables; the alias's weights move to it; every invocation is observed with the version that ran", async () => {
+    const fn = fixtureFunction('lambda-state', 'index.handler', { versions: ['1'], aliases: { live: { version: '1' } }, routingSeed: 7 });
+    const seen: string[] = [];
+    fn.observe((record) => seen.push(`${record.qualifier}:${record.version}:${record.outcome}`));
+    const v2 = fn.publishVersion({ environment: { RELEASE: 'two' } });
+    expect(v2).toBe('2');
+    fn.updateAlias('live', { version: '1', additionalVersionWeights: { '2': 1 } });
+    const routed = resultOf(await fn.invoke({}, `${ARN}:live`));
+    expect(routed.env.version).toBe('2');
+    fn.updateAlias('live', { version: '1' });
+    expect(resultOf(await fn.invoke({}, `${ARN}:live`)).env.version).toBe('1');
+    expect(seen).toEqual(['live:2:ok', 'live:1:ok']);
+  });
+
+  it('refuses an alias update to an unpublished version or a weight outside 0..1, naming the field', () => {
+    const fn = fixtureFunction('lambda-state', 'index.handler', { versions: ['1'], aliases: { live: { version: '1' } } });
+    expect(() => fn.updateAlias('live', { version: '9' })).toThrow(/version '9' is not a published version \(1\)/);
+    expect(() => fn.updateAlias('live', { version: '1', additionalVersionWeights: { '1': 1.5 } })).toThrow(/AdditionalVersionWeights\['1'\] must be between 0 and 1, got 1.5/);
+    expect(() => fn.alias('beta')).toThrow(/has no alias 'beta' \(aliases: live\)/);
+  });
+});
+
 describe("the function's Date reads the runtime's clock", () => {
   // A virtual clock moves event times (Step Functions history, EventBridge `time`) ahead of the
   // wall; timestamps a handler writes (`createdAt`, `updatedAt`) must move with them, or a

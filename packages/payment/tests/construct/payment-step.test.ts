@@ -26,6 +26,13 @@ function synth(configure: (stack: Stack) => PaymentStep = (stack) => new Payment
 }
 
 describe('PaymentStep', () => {
+  it('rolls out its live alias through CodeDeploy (StepDeployment: canary 10% for 5 minutes, its alarms)', () => {
+    const { template, step } = synth();
+    template.hasResource('AWS::Lambda::Alias', { UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.anyValue() } });
+    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
+    expect(step.deployment.alarms.alarms).toHaveLength(3);
+  });
+
   it('creates an on-demand table with pk, point-in-time recovery, retained by default', () => {
     const { template } = synth();
 
@@ -59,7 +66,6 @@ describe('PaymentStep', () => {
       Environment: {
         Variables: {
           PAYMENT_TABLE_NAME: stack.resolve(step.table.tableName),
-          PAYMENT_GATEWAY: 'simulated',
           POWERTOOLS_SERVICE_NAME: 'payment',
         },
       },
