@@ -33,6 +33,8 @@ export function publicPackages(root: string): PublicPackage[] {
 export function shipsToUsers(relativePath: string): boolean {
   if (/^(tests|test|__tests__)\//.test(relativePath)) return false;
   if (/(^|\/)(README|CHANGELOG)\.md$/.test(relativePath)) return false;
+  // The public API reports (tools/scripts/api-report.ts) describe the surface; they are not packed.
+  if (/^api\/[^/]+\.api\.md$/.test(relativePath)) return false;
   if (/^(vitest\.config|eslint\.config)\./.test(relativePath) || relativePath === 'tsconfig.json') return false;
   return true;
 }

@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import { StatesError, StatesErrors, toStatesError } from './errors.js';
 import type { HistoryRecorder} from './history.js';
-import { dataField, type HistoryEvent } from './history.js';
+import { dataField } from './history.js';
 import type { ExecutionEnv } from './interpreter/env.js';
 import { runStates, type StatesBlock } from './interpreter/run-states.js';
 import { VariableScope } from './interpreter/variables.js';
@@ -151,5 +151,3 @@ function endOf(error: unknown, spec: ExecutionSpec): Omit<ExecutionOutcome, 'sta
 function errorDetails(outcome: { error?: string; cause?: string }): Record<string, unknown> {
   return { ...(outcome.error !== undefined && { error: outcome.error }), ...(outcome.cause !== undefined && { cause: outcome.cause }) };
 }
-
-export type { HistoryEvent };

@@ -33,6 +33,7 @@ describe('changeset rules', () => {
   it('ignores tests and docs, not sources or the manifest', () => {
     expect(shipsToUsers('tests/unit/a.test.ts')).toBe(false);
     expect(shipsToUsers('README.md')).toBe(false);
+    expect(shipsToUsers('api/payment.api.md')).toBe(false);
     expect(shipsToUsers('src/handler.ts')).toBe(true);
     expect(shipsToUsers('package.json')).toBe(true);
   });

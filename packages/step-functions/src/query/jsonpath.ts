@@ -19,7 +19,7 @@ import { StatesError, StatesErrors } from '../errors.js';
 import { evaluateIntrinsic, isIntrinsic } from './intrinsics.js';
 import type { QueryScope } from './types.js';
 
-export { checkIntrinsic, evaluateIntrinsic, isIntrinsic } from './intrinsics.js';
+export { evaluateIntrinsic, isIntrinsic } from './intrinsics.js';
 
 /** Thrown by readPath when a path matches nothing; the engine turns it into States.Runtime with AWS's message. */
 export class PathNotFoundError extends Error {
