@@ -87,9 +87,11 @@ export interface OrderWorkflowProps {
  * CreateOrder -> ReserveInventory -> ProcessPayment -> ConfirmOrder -> PublishOrderConfirmed -> OrderConfirmed
  *   OutOfStock      -> MarkOutOfStock -> PublishOutOfStock                                 -> OUT_OF_STOCK
  *   UnknownSku      -> MarkUnknownSku -> PublishUnknownSku                                 -> UNKNOWN_SKU
- *   reserve error   -> ReleaseAfterReserveError -> MarkReserveError -> PublishReserveError -> INTERNAL_ERROR
+ *   reserve error   -> CheckOrderAfterReserveError (CONFIRMED by another execution: ConfirmedByAnotherExecution)
+ *                      -> ReleaseAfterReserveError -> MarkReserveError -> PublishReserveError -> INTERNAL_ERROR
  *   PaymentDeclined -> ReleaseAfterDecline -> MarkPaymentDeclined -> PublishPaymentDeclined -> PAYMENT_DECLINED
- *   payment error   -> RefundAfterPaymentError -> ReleaseAfterPaymentError -> MarkPaymentError
+ *   payment error   -> CheckOrderAfterPaymentError (CONFIRMED by another execution: ConfirmedByAnotherExecution)
+ *                      -> RefundAfterPaymentError -> ReleaseAfterPaymentError -> MarkPaymentError
  *                      -> PublishPaymentError                                              -> PAYMENT_ERROR
  *   confirm error   -> CheckConfirmed -> ConfirmedAfterAll? (landed after all: ConfirmOrderAfterAll
  *                      -> PublishOrderConfirmed) else RefundAfterConfirmError -> ReleaseAfterConfirmError
@@ -155,12 +157,30 @@ export class OrderWorkflow extends Construct {
       errors: [ErrorName.UnknownSku],
       ...caught,
     });
+    // Before an error path gives anything back, it reads the order (consistent read): a CONFIRMED
+    // order belongs to another execution of the same orderId (Express runs an execution again:
+    // "at-least-once"; or a second start under another name), whose stock and money must stay.
+    // That execution has done the work: this one ends as a success with nothing undone. (Releasing
+    // regardless left orders CONFIRMED with their reservation RELEASED, stock counted twice: found
+    // by the Express reliability run, Lambda throttling at every step.) The decline path needs no
+    // check: a declined payment record never captures, so no execution can have confirmed it.
+    const confirmedElsewhere = new sfn.Succeed(this, 'ConfirmedByAnotherExecution', { outputPath: '$.orderCheck' });
+    const unlessConfirmed = (after: string, compensation: sfn.IChainable): sfn.IChainable =>
+      this.readOrderStatus(`CheckOrderAfter${after}`, '$.orderCheck', retryBudget).next(
+        new sfn.Choice(this, `ConfirmedBefore${after}Compensation`)
+          .when(sfn.Condition.stringEquals('$.orderCheck.status', 'CONFIRMED'), confirmedElsewhere)
+          .otherwise(compensation),
+      );
+
     // Anything else (contention after retries, a timeout after the transaction committed): release
     // whatever may have been taken. Release is idempotent and safe when nothing was reserved.
     reserve.addCatch(
-      this.inventory
-        .releaseTask('ReleaseAfterReserveError', { retryBudget })
-        .next(failed(FailureReason.INTERNAL_ERROR, 'ReserveInventory', 'MarkReserveError', false)),
+      unlessConfirmed(
+        'ReserveError',
+        this.inventory
+          .releaseTask('ReleaseAfterReserveError', { retryBudget })
+          .next(failed(FailureReason.INTERNAL_ERROR, 'ReserveInventory', 'MarkReserveError', false)),
+      ),
       { errors: ['States.ALL'], ...caught },
     );
 
@@ -175,10 +195,13 @@ export class OrderWorkflow extends Construct {
     // have gone through at the gateway before a timeout, so refund (a no-op when nothing was
     // captured) before putting the stock back.
     charge.addCatch(
-      this.payment
-        .refundTask('RefundAfterPaymentError', { retryBudget })
-        .next(this.inventory.releaseTask('ReleaseAfterPaymentError', { retryBudget }))
-        .next(failed(FailureReason.PAYMENT_ERROR, 'ProcessPayment', 'MarkPaymentError')),
+      unlessConfirmed(
+        'PaymentError',
+        this.payment
+          .refundTask('RefundAfterPaymentError', { retryBudget })
+          .next(this.inventory.releaseTask('ReleaseAfterPaymentError', { retryBudget }))
+          .next(failed(FailureReason.PAYMENT_ERROR, 'ProcessPayment', 'MarkPaymentError')),
+      ),
       { errors: ['States.ALL'], ...caught },
     );
 
@@ -203,19 +226,7 @@ export class OrderWorkflow extends Construct {
     // without this check left orders CONFIRMED but refunded: found by the reliability suite under
     // Express's shorter retries.) A check that cannot read fails the execution, to the reconciler.
     const confirm = this.orderStatus.confirmTask('ConfirmOrder', { retryBudget });
-    const checkConfirmed = new tasks.DynamoGetItem(this, 'CheckConfirmed', {
-      table: this.orderStatus.table,
-      key: { orderId: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.order.orderId')) },
-      consistentRead: true,
-      // Only the status: the item also holds the payment token, which must not enter the state data.
-      projectionExpression: [new tasks.DynamoProjectionExpression().withAttribute('#status')],
-      expressionAttributeNames: { '#status': 'status' },
-      resultSelector: { 'status.$': '$.Item.status.S' },
-      resultPath: '$.confirmCheck',
-      // A GetItem answers in milliseconds: 5 s bounds a hung call (and keeps the Express budget).
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(5)),
-    });
-    addStepRetry(checkConfirmed, { errors: [sfn.Errors.ALL], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL }, retryBudget);
+    const checkConfirmed = this.readOrderStatus('CheckConfirmed', '$.confirmCheck', retryBudget);
     const compensateConfirmError = this.payment
       .refundTask('RefundAfterConfirmError', { retryBudget })
       .next(this.inventory.releaseTask('ReleaseAfterConfirmError', { retryBudget }))
@@ -269,6 +280,28 @@ export class OrderWorkflow extends Construct {
         'X-Ray (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets), none of which support resource-level ' +
         'permissions; lambda:InvokeFunction and events:PutEvents are scoped to the step aliases and the bus',
     });
+  }
+
+  /**
+   * Reads the order's status back (GetItem, consistent read, the status only) into `resultPath`
+   * as `{ status }`. A read that fails after its retries fails the execution, leaving the order
+   * PENDING for the reconciler.
+   */
+  private readOrderStatus(id: string, resultPath: string, retryBudget: RetryBudget): tasks.DynamoGetItem {
+    const check = new tasks.DynamoGetItem(this, id, {
+      table: this.orderStatus.table,
+      key: { orderId: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.order.orderId')) },
+      consistentRead: true,
+      // Only the status: the item also holds the payment token, which must not enter the state data.
+      projectionExpression: [new tasks.DynamoProjectionExpression().withAttribute('#status')],
+      expressionAttributeNames: { '#status': 'status' },
+      resultSelector: { 'status.$': '$.Item.status.S' },
+      resultPath,
+      // A GetItem answers in milliseconds: 5 s bounds a hung call (and keeps the Express budget).
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(5)),
+    });
+    addStepRetry(check, { errors: [sfn.Errors.ALL], interval: Duration.seconds(1), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL }, retryBudget);
+    return check;
   }
 
   private readonly failStates = new Map<FailureReason, sfn.Fail>();

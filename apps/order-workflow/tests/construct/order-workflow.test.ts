@@ -73,9 +73,20 @@ describe('OrderWorkflowStack', () => {
     expect(catchOf('ReserveInventory')).toEqual({
       OutOfStock: 'MarkOutOfStock',
       UnknownSku: 'MarkUnknownSku',
-      'States.ALL': 'ReleaseAfterReserveError',
+      'States.ALL': 'CheckOrderAfterReserveError',
     });
-    expect(catchOf('ProcessPayment')).toEqual({ PaymentDeclined: 'ReleaseAfterDecline', 'States.ALL': 'RefundAfterPaymentError' });
+    expect(catchOf('ProcessPayment')).toEqual({ PaymentDeclined: 'ReleaseAfterDecline', 'States.ALL': 'CheckOrderAfterPaymentError' });
+    // Before an error path gives stock or money back, the order is read: one CONFIRMED by another
+    // execution of the same orderId (Express's at-least-once re-run) keeps both.
+    for (const after of ['ReserveError', 'PaymentError']) {
+      expect(states[`CheckOrderAfter${after}`]).toMatchObject({ Type: 'Task', Resource: expect.stringContaining('dynamodb:getItem'), Next: `ConfirmedBefore${after}Compensation` });
+      expect(states[`CheckOrderAfter${after}`]!.Catch).toBeUndefined();
+      const choice = states[`ConfirmedBefore${after}Compensation`] as unknown as { Choices: { StringEquals: string; Next: string }[]; Default: string };
+      expect(choice.Choices).toEqual([expect.objectContaining({ Variable: '$.orderCheck.status', StringEquals: 'CONFIRMED', Next: 'ConfirmedByAnotherExecution' })]);
+    }
+    expect(states['ConfirmedBeforeReserveErrorCompensation']).toMatchObject({ Default: 'ReleaseAfterReserveError' });
+    expect(states['ConfirmedBeforePaymentErrorCompensation']).toMatchObject({ Default: 'RefundAfterPaymentError' });
+    expect(states.ConfirmedByAnotherExecution).toMatchObject({ Type: 'Succeed' });
     // A failed confirm is read back first: a confirm that landed stands, only a PENDING order is compensated.
     expect(catchOf('ConfirmOrder')).toEqual({ 'States.ALL': 'CheckConfirmed' });
     expect(states.CheckConfirmed!.Next).toBe('ConfirmedAfterAll');

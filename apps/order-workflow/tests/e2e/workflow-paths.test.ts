@@ -135,7 +135,7 @@ describe('order workflow, end to end on the synthesized state machine', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('PAYMENT_ERROR');
     expect(result.statesVisited).toEqual([
-      'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'RefundAfterPaymentError', 'ReleaseAfterPaymentError', 'MarkPaymentError', 'PublishPaymentError', 'PAYMENT_ERROR',
+      'CreateOrder', 'ReserveInventory', 'ProcessPayment', 'CheckOrderAfterPaymentError', 'ConfirmedBeforePaymentErrorCompensation', 'RefundAfterPaymentError', 'ReleaseAfterPaymentError', 'MarkPaymentError', 'PublishPaymentError', 'PAYMENT_ERROR',
     ]);
     expect(await workflow.order(o.orderId!)).toMatchObject({ status: 'FAILED', reason: 'PAYMENT_ERROR' });
     expect(await workflow.stock(sku)).toBe(6);
@@ -249,6 +249,49 @@ describe('a confirm that landed although its task failed', () => {
     expect(await workflow.reservation(o.orderId!)).toMatchObject({ status: 'RESERVED' });
     expect(await workflow.stock(sku)).toBe(3);
     expect(workflow.events().filter((event) => (event.detail as { orderId: string }).orderId === o.orderId).map((event) => event['detail-type'])).toEqual(['OrderConfirmed']);
+  });
+});
+
+describe('an execution run again for an order another execution confirmed', () => {
+  // Express runs an execution again on its own ("Standard vs. Express Workflows": Express is
+  // at-least-once), and anyone may start a second execution of an orderId under another name.
+  // When that run's step fails (failure injected at the task: the real functions answer a
+  // confirmed order idempotently), its error path must not give back the confirmed order's stock
+  // or money.
+  const throttled = () => {
+    throw Object.assign(new Error('injected: Rate Exceeded'), { name: 'Lambda.TooManyRequestsException' });
+  };
+
+  it.each([
+    ['ReserveInventory', 'ReserveError'],
+    ['ProcessPayment', 'PaymentError'],
+  ])('a %s failure reads the order first: CONFIRMED, so nothing is released or refunded', async (failing, after) => {
+    const sku = await freshSku(5, 700);
+    const o = order('tok_visa', [{ sku, quantity: 2 }]);
+    expect((await workflow.submit(o)).status).toBe('SUCCEEDED');
+    const before = { order: await workflow.order(o.orderId!), payment: await workflow.payment(o.orderId!), reservation: await workflow.reservation(o.orderId!) };
+
+    const again = await workflow.submit(o, { taskOverrides: { [failing]: throttled } });
+
+    expect(again.status).toBe('SUCCEEDED');
+    expect(again.statesVisited.slice(-3)).toEqual([`CheckOrderAfter${after}`, `ConfirmedBefore${after}Compensation`, 'ConfirmedByAnotherExecution']);
+    expect(await workflow.order(o.orderId!)).toEqual(before.order);
+    expect(await workflow.payment(o.orderId!)).toEqual(before.payment);
+    expect(await workflow.reservation(o.orderId!)).toEqual(before.reservation);
+    expect(await workflow.stock(sku)).toBe(3);
+  });
+
+  it('negative control: the same failure for a PENDING order compensates (the check is what holds the confirmed order)', async () => {
+    const sku = await freshSku(5, 700);
+    const o = order('tok_visa', [{ sku, quantity: 2 }]);
+
+    const result = await workflow.submit(o, { taskOverrides: { ProcessPayment: throttled } });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('PAYMENT_ERROR');
+    expect(result.statesVisited).toContain('RefundAfterPaymentError');
+    expect(await workflow.reservation(o.orderId!)).toMatchObject({ status: 'RELEASED' });
+    expect(await workflow.stock(sku)).toBe(5);
   });
 });
 
