@@ -1,34 +1,28 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
-  retriesServiceExceptions,
-  addStepRetry,
-  acknowledgeSynchronousFunction,
-  functionWithOwnLogGroup,
-  FUNCTION_DEFAULTS,
-  FUNCTION_RUNTIME,
+  compensationTask,
+  forwardTask,
   INVOKED_BY_API_GATEWAY,
-  INVOKED_BY_STEP_FUNCTIONS,
   lookupStep,
   lookupStepFunction,
+  payloadFields,
   publishStep,
-  retryLambdaPlatformErrors,
-  retryUntilDone,
   shippedBundle,
   stepDashboardWidgets,
-  StepAlarms,
-  StepDeployment,
-  type StepDeploymentOptions,
-  type StepAlarmsOptions,
-  tableRetention,
+  stepSkeleton,
+  synchronousFunction,
+  type StepAlarms,
+  type StepDeployment,
+  type StepSkeletonProps,
   type StepReference,
   type StepTaskOptions,
 } from '@order-flow/construct-kit';
@@ -58,52 +52,26 @@ export interface InventoryFunctionProps {
   readonly tracing?: lambda.Tracing;
 }
 
-/** Properties of {@link InventoryStep}. */
-export interface InventoryStepProps {
+/** Properties of {@link InventoryStep}; the props every step shares are documented in {@link StepSkeletonProps}. */
+export interface InventoryStepProps extends StepSkeletonProps {
   /**
    * A table to keep stock and reservations in (partition key `pk`, type string).
    * @default - a new on-demand TableV2 with point-in-time recovery and deletion protection
    */
   readonly table?: dynamodb.ITableV2;
   /**
-   * What happens to the table this construct creates when it leaves the stack.
-   * `RemovalPolicy.DESTROY` also turns deletion protection off unless `deletionProtection` is
-   * set. Ignored when `table` is given.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-  /**
    * Deletion protection of the table this construct creates: stock and open reservations are
    * live data, so deleting the table must be a deliberate two-step act. `true` together with
    * `RemovalPolicy.DESTROY` is an error (CloudFormation could not delete the table, and
-   * `cdk destroy` would fail). Ignored when `table` is given.
+   * `cdk destroy` would fail). Not allowed together with `table` (it would have no effect).
    * @default - true; false with `removalPolicy: RemovalPolicy.DESTROY`
    */
   readonly deletionProtection?: boolean;
   /**
-   * The handler code. Replace it only to run a patched build of this step's handler (the
-   * construct still owns handler, runtime and environment).
-   * @default - the prebuilt bundle shipped in this package (dist/lambda)
-   */
-  readonly code?: lambda.Code;
-  /**
-   * Sizing and tracing of the inventory functions.
+   * Sizing and tracing of the inventory functions (the stock API function shares the tracing).
    * @default - 256 MiB, 10 seconds, active X-Ray tracing
    */
   readonly functionProps?: InventoryFunctionProps;
-  /**
-   * Thresholds of the step's alarms on its `live` alias ({@link InventoryStep.alarms}): error rate,
-   * throttles, p99 duration.
-   * @default - more than 10% errors in 3 consecutive 5-minute periods, any throttle, p99 above 80% of the timeout
-   */
-  readonly alarms?: StepAlarmsOptions;
-  /**
-   * How a new version of the function reaches the `live` alias: CodeDeploy shifts traffic to it
-   * gradually and rolls back when the version's error rate, p99 duration or the alias's throttles
-   * alarm ({@link InventoryStep.deployment}).
-   * @default - 10% of invocations for 5 minutes, then all (`LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES`), rolled back on alarm or failure
-   */
-  readonly deployment?: StepDeploymentOptions;
 }
 
 /** JSONPath options of {@link InventoryStep.reserveTask}. */
@@ -188,35 +156,27 @@ export abstract class InventoryStepBase extends Construct {
    * @param id construct id, which is also the state name
    */
   public reserveTask(id = 'ReserveInventory', options: ReserveTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      retryOnServiceExceptions: retriesServiceExceptions(options.retryBudget),
-      payload: sfn.TaskInput.fromObject({
+    return forwardTask(this, id, {
+      alias: this.alias,
+      payload: {
         action: 'reserve',
         orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
         items: sfn.JsonPath.listAt(options.itemsPath ?? '$.order.items'),
-      }),
-      resultSelector: {
-        orderId: sfn.JsonPath.stringAt('$.Payload.orderId'),
-        lines: sfn.JsonPath.listAt('$.Payload.lines'),
-        total: sfn.JsonPath.numberAt('$.Payload.total'),
       },
+      resultSelector: payloadFields('orderId', 'lines', 'total'),
       resultPath: options.resultPath ?? '$.reservation',
+      retryBudget: options.retryBudget,
+      retries: [
+        {
+          errors: [ErrorName.InventoryContention],
+          interval: Duration.seconds(1),
+          backoffRate: 2,
+          maxAttempts: 4,
+          jitterStrategy: sfn.JitterType.FULL,
+          maxDelay: Duration.seconds(5),
+        },
+      ],
     });
-    retryLambdaPlatformErrors(task, options.retryBudget);
-    addStepRetry(
-      task,
-      {
-        errors: [ErrorName.InventoryContention],
-        interval: Duration.seconds(1),
-        backoffRate: 2,
-        maxAttempts: 4,
-        jitterStrategy: sfn.JitterType.FULL,
-        maxDelay: Duration.seconds(5),
-      },
-      options.retryBudget,
-    );
-    return task;
   }
 
   /**
@@ -226,24 +186,13 @@ export abstract class InventoryStepBase extends Construct {
    * @param id construct id, which is also the state name (create one per place the workflow compensates)
    */
   public releaseTask(id: string, options: ReleaseTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      // CDK's service-exception retrier would be listed before the catch-all and match first,
-      // giving up after 6 attempts: the catch-all alone covers those errors too.
-      retryOnServiceExceptions: false,
-      payload: sfn.TaskInput.fromObject({
-        action: 'release',
-        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
-      }),
-      resultSelector: {
-        orderId: sfn.JsonPath.stringAt('$.Payload.orderId'),
-        released: sfn.JsonPath.stringAt('$.Payload.released'),
-      },
+    return compensationTask(this, id, {
+      alias: this.alias,
+      payload: { action: 'release', orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId') },
+      resultSelector: payloadFields('orderId', 'released'),
       resultPath: options.resultPath ?? '$.release',
+      retryBudget: options.retryBudget,
     });
-    // Only the catch-all: it covers Lambda throttling and crashes too (see retryUntilDone).
-    retryUntilDone(task, undefined, options.retryBudget);
-    return task;
   }
 
   /**
@@ -308,40 +257,25 @@ export class InventoryStep extends InventoryStepBase {
   /** The CodeDeploy deployment group of the `live` alias and the alarms it watches while shifting traffic. */
   public readonly deployment: StepDeployment;
   private stockApiFunction?: lambda.Function;
-  private readonly tracing: lambda.Tracing;
+  /** The step's tracing setting, which the stock API function shares (undefined: the kit's default). */
+  private readonly tracing: lambda.Tracing | undefined;
 
   constructor(scope: Construct, id: string, props: InventoryStepProps = {}) {
     super(scope, id);
-
-    this.table =
-      props.table ??
-      new dynamodb.TableV2(this, 'Table', {
-        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-        billing: dynamodb.Billing.onDemand(),
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        ...tableRetention(this.node.path, props),
-      });
-    this.tracing = props.functionProps?.tracing ?? lambda.Tracing.ACTIVE;
-
-    // Logs go to the function's own log group, and it may write only there.
-    this.function = functionWithOwnLogGroup(this, 'Function', {
-      ...FUNCTION_DEFAULTS,
-      ...(props.functionProps?.memorySize !== undefined && { memorySize: props.functionProps.memorySize }),
-      ...(props.functionProps?.timeout !== undefined && { timeout: props.functionProps.timeout }),
-      tracing: this.tracing,
-      // Values the construct must own come last so user props cannot break the wiring.
-      ...FUNCTION_RUNTIME,
-      code: props.code ?? lambda.Code.fromAsset(shippedBundle(DEFAULT_BUNDLE_DIR, '@order-flow/inventory')),
-      environment: {
-        [INVENTORY_TABLE_NAME_ENV]: this.table.tableName,
-        POWERTOOLS_SERVICE_NAME: 'inventory',
+    ({ table: this.table, function: this.function, alias: this.alias, alarms: this.alarms, deployment: this.deployment } = stepSkeleton(
+      this,
+      {
+        step: 'inventory',
+        partitionKey: 'pk',
+        tableNameEnv: INVENTORY_TABLE_NAME_ENV,
+        serviceName: 'inventory',
+        bundle: DEFAULT_BUNDLE_DIR,
+        packageName: '@order-flow/inventory',
       },
-    });
-    this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
+      props,
+    ));
+    this.tracing = props.functionProps?.tracing;
     this.table.grant(this.function, ...HANDLER_ACTIONS);
-    acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
-    this.alarms = new StepAlarms(this, 'Alarms', { ...props.alarms, alias: this.alias, timeout: props.functionProps?.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'inventory' });
-    this.deployment = new StepDeployment(this, 'Deployment', { ...props.deployment, alias: this.alias, timeout: props.functionProps?.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'inventory' });
   }
 
   /** The stock API function: created by the first {@link addApiRoutes} call, undefined before. */
@@ -381,18 +315,16 @@ export class InventoryStep extends InventoryStepBase {
   }
 
   private createApiFunction(): lambda.Function {
-    const fn = functionWithOwnLogGroup(this, 'ApiFunction', {
-      ...FUNCTION_DEFAULTS,
-      tracing: this.tracing,
-      ...FUNCTION_RUNTIME,
+    const fn = synchronousFunction(this, 'ApiFunction', {
       code: lambda.Code.fromAsset(shippedBundle(API_BUNDLE_DIR, '@order-flow/inventory')),
+      functionProps: { tracing: this.tracing },
       environment: {
         [INVENTORY_TABLE_NAME_ENV]: this.table.tableName,
         POWERTOOLS_SERVICE_NAME: 'inventory-api',
       },
+      invokedBy: INVOKED_BY_API_GATEWAY,
     });
     this.table.grant(fn, ...API_ACTIONS);
-    acknowledgeSynchronousFunction(fn, INVOKED_BY_API_GATEWAY);
     return fn;
   }
 }

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { acknowledgeSynchronousFunction, FUNCTION_DEFAULTS, FUNCTION_RUNTIME, functionWithOwnLogGroup, INVOKED_BY_API_GATEWAY, shippedBundle } from '@order-flow/construct-kit';
+import { INVOKED_BY_API_GATEWAY, shippedBundle, synchronousFunction } from '@order-flow/construct-kit';
 import { ORDERS_TABLE_ENV, SERVICE_NAME, STATE_MACHINE_ARN_ENV } from './config.js';
 
 /** JWT authorization of {@link OrderApiProps.authorization}. */
@@ -100,19 +100,18 @@ export class OrderApi extends Construct {
   constructor(scope: Construct, id: string, props: OrderApiProps) {
     super(scope, id);
 
-    // Defaults, then the user's overrides, then what the construct must own. Logs go to the
-    // function's own log group, and it may write only there (no AWSLambdaBasicExecutionRole).
-    this.function = functionWithOwnLogGroup(this, 'Function', {
-      ...FUNCTION_DEFAULTS,
-      ...props.functionProps,
-      ...FUNCTION_RUNTIME,
+    // The kit's defaults, then the user's overrides, then what the construct must own. Logs go to
+    // the function's own log group, and it may write only there (no AWSLambdaBasicExecutionRole).
+    this.function = synchronousFunction(this, 'Function', {
       code: lambda.Code.fromAsset(shippedBundle(new URL('../dist/lambda', import.meta.url), '@order-flow/order-api')),
+      functionProps: props.functionProps,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...props.functionProps?.environment,
         [ORDERS_TABLE_ENV]: props.ordersTable.tableName,
         [STATE_MACHINE_ARN_ENV]: props.stateMachine.stateMachineArn,
       },
+      invokedBy: INVOKED_BY_API_GATEWAY,
     });
 
     // What the API path of the order-status store calls: a conditional PutItem to create, a
@@ -127,7 +126,6 @@ export class OrderApi extends Construct {
     });
     props.ordersTable.encryptionKey?.grantEncryptDecrypt(this.function);
     props.stateMachine.grantStartExecution(this.function);
-    acknowledgeSynchronousFunction(this.function, INVOKED_BY_API_GATEWAY);
 
     const authorization = props.authorization ?? 'iam';
     this.authorization = authorization === 'iam' ? 'iam' : 'jwt';

@@ -1,51 +1,36 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { ErrorName, type FailureReason } from '@order-flow/contracts';
 import { Construct } from 'constructs';
 import {
-  retriesServiceExceptions,
-  addStepRetry,
-  acknowledgeSynchronousFunction,
-  functionWithOwnLogGroup,
-  FUNCTION_DEFAULTS,
-  FUNCTION_RUNTIME,
-  INVOKED_BY_STEP_FUNCTIONS,
+  compensationTask,
+  forwardTask,
   lookupStep,
+  payloadFields,
   publishStep,
-  retryLambdaPlatformErrors,
-  retryUntilDone,
-  shippedBundle,
   stepDashboardWidgets,
-  StepAlarms,
-  StepDeployment,
-  type StepDeploymentOptions,
-  type StepAlarmsOptions,
-  tableRetention,
+  stepSkeleton,
+  type StepAlarms,
+  type StepDeployment,
+  type StepSkeletonProps,
   type StepReference,
   type StepTaskOptions,
 } from '@order-flow/construct-kit';
 import { ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
 
-/** Properties of {@link OrderStatusStep}. */
-export interface OrderStatusStepProps {
+/** Properties of {@link OrderStatusStep}; the props every step shares are documented in {@link StepSkeletonProps}. */
+export interface OrderStatusStepProps extends StepSkeletonProps {
   /**
    * An existing orders table: partition key `orderId` (STRING). Add indexes to it for queries of
    * your own (e.g. orders by customer); the step reads and writes by `orderId` only.
    * @default - a new on-demand `TableV2` with point-in-time recovery and deletion protection
    */
   readonly table?: dynamodb.ITableV2;
-  /**
-   * What happens to the table created by this construct when it leaves the stack. Only for a
-   * table this construct creates: combining it with `table` is an error. `RemovalPolicy.DESTROY`
-   * also turns deletion protection off unless `deletionProtection` is set.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
   /**
    * Deletion protection of the table this construct creates: orders and their history are the
    * system of record, so deleting the table must be a deliberate two-step act. Combining it with
@@ -54,31 +39,6 @@ export interface OrderStatusStepProps {
    * @default - true; false with `removalPolicy: RemovalPolicy.DESTROY`
    */
   readonly deletionProtection?: boolean;
-  /**
-   * The handler code. Replace it only to run a patched build of this step's handler (the
-   * construct still owns handler, runtime and environment).
-   * @default - the prebuilt bundle shipped in this package (dist/lambda)
-   */
-  readonly code?: lambda.Code;
-  /**
-   * Overrides for the function (memory, timeout, architecture, extra environment, ...). The
-   * construct owns the code, handler, runtime and the `ORDERS_TABLE_NAME` variable.
-   * @default - arm64, 256 MB, 10 s timeout, JSON logging, active X-Ray tracing
-   */
-  readonly functionProps?: lambda.FunctionOptions;
-  /**
-   * Thresholds of the step's alarms on its `live` alias ({@link OrderStatusStep.alarms}): error rate,
-   * throttles, p99 duration.
-   * @default - more than 10% errors in 3 consecutive 5-minute periods, any throttle, p99 above 80% of the timeout
-   */
-  readonly alarms?: StepAlarmsOptions;
-  /**
-   * How a new version of the function reaches the `live` alias: CodeDeploy shifts traffic to it
-   * gradually and rolls back when the version's error rate, p99 duration or the alias's throttles
-   * alarm ({@link OrderStatusStep.deployment}).
-   * @default - 10% of invocations for 5 minutes, then all (`LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES`), rolled back on alarm or failure
-   */
-  readonly deployment?: StepDeploymentOptions;
 }
 
 /** Options of {@link OrderStatusStep.createTask}. */
@@ -192,10 +152,9 @@ export abstract class OrderStatusStepBase extends Construct {
    * @param id state name @default 'CreateOrder'
    */
   public createTask(id = 'CreateOrder', options: CreateOrderTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      retryOnServiceExceptions: retriesServiceExceptions(options.retryBudget),
-      payload: sfn.TaskInput.fromObject({
+    return forwardTask(this, id, {
+      alias: this.alias,
+      payload: {
         action: 'create',
         'order.$': options.orderPath ?? '$',
         // Same on every attempt of this create, different for another create: see OrderIdSource.
@@ -205,21 +164,17 @@ export abstract class OrderStatusStepBase extends Construct {
           'state.$': '$$.State.Name',
           ...(options.itemKeyPath !== undefined && { 'item.$': options.itemKeyPath }),
         },
-      }),
+      },
       resultSelector: {
         order: {
-          'orderId.$': '$.Payload.orderId',
-          'customerId.$': '$.Payload.customerId',
-          'items.$': '$.Payload.items',
-          'currency.$': '$.Payload.currency',
+          ...payloadFields('orderId', 'customerId', 'items', 'currency'),
           payment: { 'token.$': '$.Payload.paymentToken' },
         },
       },
       // By default the accepted order (id filled in, validated) replaces the submitted input.
       resultPath: options.resultPath ?? '$',
+      retryBudget: options.retryBudget,
     });
-    retryLambdaPlatformErrors(task, options.retryBudget);
-    return task;
   }
 
   /**
@@ -232,10 +187,9 @@ export abstract class OrderStatusStepBase extends Construct {
    * @param id state name @default 'ConfirmOrder'
    */
   public confirmTask(id = 'ConfirmOrder', options: ConfirmOrderTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      retryOnServiceExceptions: retriesServiceExceptions(options.retryBudget),
-      payload: sfn.TaskInput.fromObject({
+    return forwardTask(this, id, {
+      alias: this.alias,
+      payload: {
         action: 'confirm',
         'orderId.$': options.orderIdPath ?? '$.order.orderId',
         'lines.$': options.linesPath ?? '$.reservation.lines',
@@ -243,30 +197,22 @@ export abstract class OrderStatusStepBase extends Construct {
         'paymentId.$': options.paymentIdPath ?? '$.payment.paymentId',
         // The history entry names the state that made the transition.
         'causedBy.$': '$$.State.Name',
-      }),
+      },
       // updatedAt is the transition's time: the workflow stamps its order events with it.
-      resultSelector: {
-        'orderId.$': '$.Payload.orderId',
-        'status.$': '$.Payload.status',
-        'total.$': '$.Payload.total',
-        'updatedAt.$': '$.Payload.updatedAt',
-      },
+      resultSelector: payloadFields('orderId', 'status', 'total', 'updatedAt'),
       resultPath: options.resultPath ?? '$.confirmation',
+      retryBudget: options.retryBudget,
+      retries: [
+        {
+          errors: [sfn.Errors.TIMEOUT],
+          interval: Duration.seconds(1),
+          backoffRate: 2,
+          maxAttempts: 3,
+          jitterStrategy: sfn.JitterType.FULL,
+          maxDelay: Duration.seconds(10),
+        },
+      ],
     });
-    retryLambdaPlatformErrors(task, options.retryBudget);
-    addStepRetry(
-      task,
-      {
-        errors: [sfn.Errors.TIMEOUT],
-        interval: Duration.seconds(1),
-        backoffRate: 2,
-        maxAttempts: 3,
-        jitterStrategy: sfn.JitterType.FULL,
-        maxDelay: Duration.seconds(10),
-      },
-      options.retryBudget,
-    );
-    return task;
   }
 
   /**
@@ -281,38 +227,20 @@ export abstract class OrderStatusStepBase extends Construct {
    *   reason known only at run time (the reconciler's TIMED_OUT / ABORTED / ...)
    */
   public failTask(id: string, reason: FailureReason | { readonly path: string }, options: FailOrderTaskOptions): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      // CDK's service-exception retrier would be listed before the catch-all and match first,
-      // giving up after 6 attempts: the catch-all alone covers those errors too.
-      retryOnServiceExceptions: false,
-      payload: sfn.TaskInput.fromObject({
+    return compensationTask(this, id, {
+      alias: this.alias,
+      payload: {
         action: 'fail',
         'orderId.$': options.orderIdPath ?? '$.order.orderId',
         ...(typeof reason === 'string' ? { reason } : { 'reason.$': reason.path }),
         causedBy: options.causedBy,
         'error.$': options.errorPath ?? '$.error',
-      }),
-      resultSelector: {
-        'orderId.$': '$.Payload.orderId',
-        'status.$': '$.Payload.status',
-        'reason.$': '$.Payload.reason',
-        'updatedAt.$': '$.Payload.updatedAt',
       },
+      resultSelector: payloadFields('orderId', 'status', 'reason', 'updatedAt'),
       resultPath: options.resultPath ?? '$.failure',
+      retryBudget: options.retryBudget,
+      notRetried: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition],
     });
-    // No Lambda-platform retrier here: the catch-all below (10 attempts) covers throttling and
-    // crashes too, and a narrower retrier listed first would match first and give up sooner.
-    addStepRetry(
-      task,
-      {
-        errors: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition],
-        maxAttempts: 0,
-      },
-      options.retryBudget,
-    );
-    retryUntilDone(task, undefined, options.retryBudget);
-    return task;
   }
 
   /** Lets `grantee` read orders: GetItem, BatchGetItem and Query (on the table and any index added to it). */
@@ -359,38 +287,20 @@ export class OrderStatusStep extends OrderStatusStepBase {
 
   constructor(scope: Construct, id: string, props: OrderStatusStepProps = {}) {
     super(scope, id);
-    if (props.table && props.removalPolicy !== undefined) {
-      throw new Error(`${this.node.path}: removalPolicy applies only to a table this construct creates; do not combine it with table`);
-    }
-    if (props.table && props.deletionProtection !== undefined) {
-      throw new Error(`${this.node.path}: deletionProtection applies only to a table this construct creates; do not combine it with table`);
-    }
-
-    this.table =
-      props.table ??
-      new dynamodb.TableV2(this, 'Table', {
-        partitionKey: { name: 'orderId', type: dynamodb.AttributeType.STRING },
-        billing: dynamodb.Billing.onDemand(),
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        ...tableRetention(this.node.path, props),
-        // No index: nothing reads orders other than by orderId. (A `byCustomer` GSI used to be
-        // here with no reader; every order write paid for it.)
-      });
-
-    // Defaults, then the user's overrides, then what the construct must own.
-    // Logs go to the function's own log group, and it may write only there.
-    this.function = functionWithOwnLogGroup(this, 'Function', {
-      ...FUNCTION_DEFAULTS,
-      ...props.functionProps,
-      ...FUNCTION_RUNTIME,
-      code: props.code ?? lambda.Code.fromAsset(shippedBundle(new URL('../dist/lambda', import.meta.url), '@order-flow/order-status')),
-      environment: {
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        ...props.functionProps?.environment,
-        [ORDERS_TABLE_ENV]: this.table.tableName,
+    // The table has no index: nothing reads orders other than by orderId. (A `byCustomer` GSI
+    // used to be here with no reader; every order write paid for it.)
+    ({ table: this.table, function: this.function, alias: this.alias, alarms: this.alarms, deployment: this.deployment } = stepSkeleton(
+      this,
+      {
+        step: 'order-status',
+        partitionKey: 'orderId',
+        tableNameEnv: ORDERS_TABLE_ENV,
+        serviceName: SERVICE_NAME,
+        bundle: new URL('../dist/lambda', import.meta.url),
+        packageName: '@order-flow/order-status',
       },
-    });
-    this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
+      props,
+    ));
 
     // Exactly what DynamoDbOrderStore calls: no Scan, no DeleteItem (orders are never deleted).
     // On the table ARN alone: table.grant() would add `<table>/index/*`, but item reads and
@@ -401,9 +311,6 @@ export class OrderStatusStep extends OrderStatusStepBase {
       resourceArns: [this.table.tableArn],
     });
     this.table.encryptionKey?.grantEncryptDecrypt(this.function);
-    acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
-    this.alarms = new StepAlarms(this, 'Alarms', { ...props.alarms, alias: this.alias, timeout: props.functionProps?.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'order-status' });
-    this.deployment = new StepDeployment(this, 'Deployment', { ...props.deployment, alias: this.alias, timeout: props.functionProps?.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'order-status' });
   }
 
   /** The step name in the SSM naming scheme: `/order-flow/<app>/order-status/<key>`. */

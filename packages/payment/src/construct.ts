@@ -1,50 +1,36 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
-  retriesServiceExceptions,
-  addStepRetry,
-  acknowledgeSynchronousFunction,
-  functionWithOwnLogGroup,
-  FUNCTION_DEFAULTS,
-  FUNCTION_RUNTIME,
-  INVOKED_BY_STEP_FUNCTIONS,
+  compensationTask,
+  forwardTask,
   lookupStep,
+  payloadFields,
   publishStep,
-  retryLambdaPlatformErrors,
-  retryUntilDone,
-  shippedBundle,
   stepDashboardWidgets,
-  StepAlarms,
-  StepDeployment,
-  type StepDeploymentOptions,
-  type StepAlarmsOptions,
-  tableRetention,
+  stepSkeleton,
+  type StepAlarms,
+  type StepDeployment,
+  type StepSkeletonProps,
   type StepReference,
   type StepTaskOptions,
 } from '@order-flow/construct-kit';
 import { ErrorName } from '@order-flow/contracts';
 import { PAYMENT_TABLE_NAME_ENV } from './env.js';
 
-/** Properties of {@link PaymentStep}. */
-export interface PaymentStepProps {
+/** Properties of {@link PaymentStep}; the props every step shares are documented in {@link StepSkeletonProps}. */
+export interface PaymentStepProps extends StepSkeletonProps {
   /**
    * Bring your own table (partition key `pk`, string). It holds payment records
    * (`PAYMENT#<orderId>`) and the simulated gateway's ledger (`GATEWAY#<key>`).
    * @default - a new on-demand TableV2 with point-in-time recovery and deletion protection
    */
   readonly table?: dynamodb.ITableV2;
-  /**
-   * Removal policy of the table this construct creates. Not allowed together with `table`.
-   * `RemovalPolicy.DESTROY` also turns deletion protection off unless `deletionProtection` is set.
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
   /**
    * Deletion protection of the table this construct creates: payment records are what proves a
    * charge or refund happened, so deleting the table must be a deliberate two-step act. Not
@@ -60,25 +46,6 @@ export interface PaymentStepProps {
    * @default - the prebuilt bundle shipped in this package (dist/lambda)
    */
   readonly code?: lambda.Code;
-  /**
-   * Extra function settings (memory, timeout, tracing, environment, ...). The construct owns the
-   * code, handler, runtime and the `PAYMENT_TABLE_NAME` variable.
-   * @default - 256 MB, 10 s, arm64, JSON logs, active X-Ray tracing
-   */
-  readonly functionProps?: lambda.FunctionOptions;
-  /**
-   * Thresholds of the step's alarms on its `live` alias ({@link PaymentStep.alarms}): error rate,
-   * throttles, p99 duration.
-   * @default - more than 10% errors in 3 consecutive 5-minute periods, any throttle, p99 above 80% of the timeout
-   */
-  readonly alarms?: StepAlarmsOptions;
-  /**
-   * How a new version of the function reaches the `live` alias: CodeDeploy shifts traffic to it
-   * gradually and rolls back when the version's error rate, p99 duration or the alias's throttles
-   * alarm ({@link PaymentStep.deployment}).
-   * @default - 10% of invocations for 5 minutes, then all (`LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES`), rolled back on alarm or failure
-   */
-  readonly deployment?: StepDeploymentOptions;
 }
 
 /** Retry policy of the charge task for transient gateway failures. */
@@ -152,39 +119,29 @@ export abstract class PaymentStepBase extends Construct {
    * @param id state name @default 'ProcessPayment'
    */
   public chargeTask(id = 'ProcessPayment', options: ChargeTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      retryOnServiceExceptions: retriesServiceExceptions(options.retryBudget),
-      payload: sfn.TaskInput.fromObject({
+    return forwardTask(this, id, {
+      alias: this.alias,
+      payload: {
         action: 'charge',
         orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
         amount: sfn.JsonPath.numberAt(options.amountPath ?? '$.reservation.total'),
         currency: sfn.JsonPath.stringAt(options.currencyPath ?? '$.order.currency'),
         token: sfn.JsonPath.stringAt(options.tokenPath ?? '$.order.payment.token'),
-      }),
-      resultSelector: {
-        'orderId.$': '$.Payload.orderId',
-        'paymentId.$': '$.Payload.paymentId',
-        'amount.$': '$.Payload.amount',
-        'currency.$': '$.Payload.currency',
-        'status.$': '$.Payload.status',
       },
+      resultSelector: payloadFields('orderId', 'paymentId', 'amount', 'currency', 'status'),
       resultPath: options.resultPath ?? '$.payment',
+      retryBudget: options.retryBudget,
+      retries: [
+        {
+          errors: [ErrorName.PaymentGatewayUnavailable],
+          interval: options.retry?.interval ?? Duration.seconds(1),
+          maxAttempts: options.retry?.maxAttempts ?? 4,
+          maxDelay: options.retry?.maxDelay ?? Duration.seconds(8),
+          backoffRate: 2,
+          jitterStrategy: sfn.JitterType.FULL,
+        },
+      ],
     });
-    retryLambdaPlatformErrors(task, options.retryBudget);
-    addStepRetry(
-      task,
-      {
-        errors: [ErrorName.PaymentGatewayUnavailable],
-        interval: options.retry?.interval ?? Duration.seconds(1),
-        maxAttempts: options.retry?.maxAttempts ?? 4,
-        maxDelay: options.retry?.maxDelay ?? Duration.seconds(8),
-        backoffRate: 2,
-        jitterStrategy: sfn.JitterType.FULL,
-      },
-      options.retryBudget,
-    );
-    return task;
   }
 
   /**
@@ -194,25 +151,13 @@ export abstract class PaymentStepBase extends Construct {
    * @param id state name, e.g. 'RefundPayment'
    */
   public refundTask(id: string, options: RefundTaskOptions = {}): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: this.alias,
-      // CDK's service-exception retrier would be listed before the catch-all and match first,
-      // giving up after 6 attempts: the catch-all alone covers those errors too.
-      retryOnServiceExceptions: false,
-      payload: sfn.TaskInput.fromObject({
-        action: 'refund',
-        orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
-      }),
-      resultSelector: {
-        'orderId.$': '$.Payload.orderId',
-        'refunded.$': '$.Payload.refunded',
-        'status.$': '$.Payload.status',
-      },
+    return compensationTask(this, id, {
+      alias: this.alias,
+      payload: { action: 'refund', orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId') },
+      resultSelector: payloadFields('orderId', 'refunded', 'status'),
       resultPath: options.resultPath ?? '$.refund',
+      retryBudget: options.retryBudget,
     });
-    // Only the catch-all: it covers Lambda throttling and crashes too (see retryUntilDone).
-    retryUntilDone(task, undefined, options.retryBudget);
-    return task;
   }
 }
 
@@ -244,41 +189,20 @@ export class PaymentStep extends PaymentStepBase {
 
   constructor(scope: Construct, id: string, props: PaymentStepProps = {}) {
     super(scope, id);
-    if (props.table && props.removalPolicy !== undefined) {
-      throw new Error('PaymentStep: removalPolicy applies only to the table it creates; do not pass it with `table`');
-    }
-    if (props.table && props.deletionProtection !== undefined) {
-      throw new Error('PaymentStep: deletionProtection applies only to the table it creates; do not pass it with `table`');
-    }
-
-    this.table =
-      props.table ??
-      new dynamodb.TableV2(this, 'Table', {
-        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-        billing: dynamodb.Billing.onDemand(),
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        ...tableRetention(this.node.path, props),
-      });
-
-    const user = props.functionProps ?? {};
-    // Logs go to the function's own log group, and it may write only there.
-    this.function = functionWithOwnLogGroup(this, 'Function', {
-      ...FUNCTION_DEFAULTS,
-      ...user,
-      ...FUNCTION_RUNTIME,
-      code: props.code ?? lambda.Code.fromAsset(shippedBundle(new URL('../dist/lambda', import.meta.url), '@order-flow/payment')),
-      environment: {
-        POWERTOOLS_SERVICE_NAME: 'payment',
-        ...user.environment,
-        [PAYMENT_TABLE_NAME_ENV]: this.table.tableName,
+    ({ table: this.table, function: this.function, alias: this.alias, alarms: this.alarms, deployment: this.deployment } = stepSkeleton(
+      this,
+      {
+        step: 'payment',
+        partitionKey: 'pk',
+        tableNameEnv: PAYMENT_TABLE_NAME_ENV,
+        serviceName: 'payment',
+        bundle: new URL('../dist/lambda', import.meta.url),
+        packageName: '@order-flow/payment',
       },
-    });
-    this.alias = new lambda.Alias(this, 'LiveAlias', { aliasName: 'live', version: this.function.currentVersion });
+      props,
+    ));
     // Exactly the calls the store and the simulated gateway make.
     this.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    acknowledgeSynchronousFunction(this.function, INVOKED_BY_STEP_FUNCTIONS);
-    this.alarms = new StepAlarms(this, 'Alarms', { ...props.alarms, alias: this.alias, timeout: user.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'payment' });
-    this.deployment = new StepDeployment(this, 'Deployment', { ...props.deployment, alias: this.alias, timeout: user.timeout ?? FUNCTION_DEFAULTS.timeout, step: 'payment' });
   }
 
   /** The step name in the SSM naming scheme: `/order-flow/<app>/payment/<key>`. */

@@ -57,7 +57,7 @@ describe('InventoryStep.addApiRoutes', () => {
     });
   });
 
-  it('runs the api function on nodejs24.x arm64 with JSON logs and the table name', () => {
+  it("creates the api function on the first route, with the kit's defaults, the step's tracing and its own service name", () => {
     const { stack, step, api } = synth();
 
     expect(step.apiFunction).toBeUndefined();
@@ -65,17 +65,18 @@ describe('InventoryStep.addApiRoutes', () => {
     const template = Template.fromStack(stack);
 
     template.resourceCountIs('AWS::Lambda::Function', 2);
+    // The defaults (runtime, architecture, memory, timeout, logging) are asserted in @order-flow/construct-kit.
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      MemorySize: 256,
-      Timeout: 10,
-      LoggingConfig: { LogFormat: 'JSON' },
+      TracingConfig: { Mode: 'Active' },
       Environment: {
         Variables: { INVENTORY_TABLE_NAME: stack.resolve(step.table.tableName), POWERTOOLS_SERVICE_NAME: 'inventory-api' },
       },
     });
+    const traced = new Stack(new App(), 'Traced');
+    const passThrough = new InventoryStep(traced, 'Inventory', { functionProps: { tracing: lambda.Tracing.PASS_THROUGH } });
+    passThrough.addApiRoutes(new apigwv2.HttpApi(traced, 'Api'));
+    const modes = Object.values(Template.fromStack(traced).findResources('AWS::Lambda::Function')).map((fn) => (fn.Properties as { TracingConfig: unknown }).TracingConfig);
+    expect(modes).toEqual([{ Mode: 'PassThrough' }, { Mode: 'PassThrough' }]);
   });
 
   it('grants the api function only GetItem and PutItem on the inventory table', () => {

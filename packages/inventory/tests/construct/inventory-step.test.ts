@@ -1,9 +1,8 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { stepSkeletonOf } from '@order-flow/construct-kit';
 import { ErrorName } from '@order-flow/contracts';
 import { describe, expect, it } from 'vitest';
 import { InventoryStep } from '../../src/index.js';
@@ -19,61 +18,23 @@ function policyActions(template: Template): unknown[] {
   const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
     Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } };
   }[];
-  // The X-Ray statement of active tracing (`*`: X-Ray has no resource-level permissions) is
-  // asserted on its own below; these are the data permissions.
-  return policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s) => !JSON.stringify(s.Action).includes('xray:'));
+  // The X-Ray and own-log-group statements are the kit's (asserted in @order-flow/construct-kit);
+  // these are the step's data permissions.
+  return policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s) => !/"(xray|logs):/.test(JSON.stringify(s.Action)));
 }
 
 describe('InventoryStep', () => {
-  it('rolls out its live alias through CodeDeploy (StepDeployment: canary 10% for 5 minutes, its alarms)', () => {
-    const { stack, step } = synth();
-    const template = Template.fromStack(stack);
-    template.hasResource('AWS::Lambda::Alias', { UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.anyValue() } });
-    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
-    expect(step.deployment.alarms.alarms).toHaveLength(3);
+  it("is built on construct-kit's step skeleton, whose defaults are asserted there", () => {
+    const { step } = synth();
+    expect(stepSkeletonOf(step)).toEqual({ table: step.table, function: step.function, alias: step.alias, alarms: step.alarms, deployment: step.deployment });
   });
 
-  it('creates an on-demand table keyed by pk with point-in-time recovery, retained by default', () => {
-    const { stack } = synth();
-    const template = Template.fromStack(stack);
-
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
-    template.hasResource('AWS::DynamoDB::GlobalTable', {
-      DeletionPolicy: 'Retain',
-      Properties: {
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
-      },
-    });
-  });
-
-  it('honours removalPolicy for the table it creates', () => {
-    const { stack } = synth({ removalPolicy: RemovalPolicy.DESTROY });
-
-    Template.fromStack(stack).hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
-  });
-
-  // CloudFormation cannot delete a table whose deletion protection is on (DynamoDB Developer
-  // Guide, "Using deletion protection"): DESTROY must come with protection off.
-  it('turns deletion protection off with RemovalPolicy.DESTROY, and refuses DESTROY with deletionProtection: true', () => {
-    const { stack } = synth({ removalPolicy: RemovalPolicy.DESTROY });
-    Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
-    expect(() => synth({ removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true })).toThrow(/removalPolicy destroy.*deletionProtection: true/);
-  });
-
-  it('runs the prebuilt bundle on nodejs24.x arm64 with JSON logs and the table name in the environment', () => {
+  it('keys its table by pk and gives the function its name and service name', () => {
     const { stack, step } = synth();
     const template = Template.fromStack(stack);
 
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      MemorySize: 256,
-      Timeout: 10,
-      LoggingConfig: { LogFormat: 'JSON' },
       Environment: {
         Variables: {
           INVENTORY_TABLE_NAME: stack.resolve(step.table.tableName),
@@ -83,21 +44,12 @@ describe('InventoryStep', () => {
     });
   });
 
-  it('applies functionProps sizing', () => {
-    const { stack } = synth({ functionProps: { memorySize: 512, timeout: Duration.seconds(20) } });
-
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512, Timeout: 20 });
-  });
-
   it('grants the function only the DynamoDB actions the adapter uses, on its own table', () => {
     const { stack, step } = synth();
     const template = Template.fromStack(stack);
 
     const statements = policyActions(template);
-    const logGroup = step.node.findChild('FunctionLogGroup') as logs.LogGroup;
     expect(statements).toEqual([
-      // Its own log group only: no AWSLambdaBasicExecutionRole, which allows every log group.
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: stack.resolve(logGroup.logGroupArn) },
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -211,23 +163,5 @@ describe('InventoryStep', () => {
         Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: stack.resolve(step.table.tableArn) }],
       },
     });
-  });
-});
-
-describe('InventoryStep security defaults', () => {
-  it('protects the table from deletion and traces the function with X-Ray, each overridable', () => {
-    const { stack } = synth();
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
-    });
-    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]) },
-    });
-
-    const dev = Template.fromStack(synth({ deletionProtection: false, functionProps: { tracing: lambda.Tracing.PASS_THROUGH } }).stack);
-    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
-    dev.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'PassThrough' } });
   });
 });

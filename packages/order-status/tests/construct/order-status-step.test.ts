@@ -1,8 +1,9 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { stepSkeletonOf } from '@order-flow/construct-kit';
 import { ErrorName, FailureReason } from '@order-flow/contracts';
 import { describe, expect, it } from 'vitest';
 import { OrderStatusStep } from '../../src/index.js';
@@ -24,46 +25,29 @@ function tableLogicalId(template: Template): string {
 }
 
 describe('OrderStatusStep resources', () => {
-  it('rolls out its live alias through CodeDeploy (StepDeployment: canary 10% for 5 minutes, its alarms)', () => {
-    const stack = newStack();
-    const step = new OrderStatusStep(stack, 'OrderStatus');
-    const template = Template.fromStack(stack);
-    template.hasResource('AWS::Lambda::Alias', { UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.anyValue() } });
-    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
-    expect(step.deployment.alarms.alarms).toHaveLength(3);
+  it("is built on construct-kit's step skeleton, whose defaults are asserted there", () => {
+    const step = new OrderStatusStep(newStack(), 'OrderStatus');
+    expect(stepSkeletonOf(step)).toEqual({ table: step.table, function: step.function, alias: step.alias, alarms: step.alarms, deployment: step.deployment });
   });
 
-  it('creates the orders table keyed by orderId, with PITR and RETAIN and no index (nothing queries one)', () => {
+  it('keys the orders table by orderId, with no index (nothing queries one)', () => {
     const stack = newStack();
     new OrderStatusStep(stack, 'OrderStatus');
     const template = Template.fromStack(stack);
 
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
-    template.hasResource('AWS::DynamoDB::GlobalTable', {
-      DeletionPolicy: 'Retain',
-      UpdateReplacePolicy: 'Retain',
-      Properties: {
-        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        // An index costs a write per order write; one comes back with its first reader.
-        GlobalSecondaryIndexes: Match.absent(),
-        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
-      },
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+      // An index costs a write per order write; one comes back with its first reader.
+      GlobalSecondaryIndexes: Match.absent(),
     });
   });
 
-  it('runs the prebuilt bundle on nodejs24.x arm64 with the table name in ORDERS_TABLE_NAME', () => {
+  it('gives the function the table name in ORDERS_TABLE_NAME and its service name', () => {
     const stack = newStack();
     new OrderStatusStep(stack, 'OrderStatus');
     const template = Template.fromStack(stack);
 
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      MemorySize: 256,
-      Timeout: 10,
-      LoggingConfig: { LogFormat: 'JSON' },
       Environment: {
         Variables: { ORDERS_TABLE_NAME: { Ref: tableLogicalId(template) }, POWERTOOLS_SERVICE_NAME: 'order-status' },
       },
@@ -77,13 +61,10 @@ describe('OrderStatusStep resources', () => {
     const tableArn = { 'Fn::GetAtt': [tableLogicalId(template), 'Arn'] };
 
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-    const logGroup = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0]!;
     expect(policies).toHaveLength(1);
-    expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([
-      // Active tracing; X-Ray has no resource-level permissions.
-      { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
-      // Its own log group only (no AWSLambdaBasicExecutionRole, which allows every log group).
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] } },
+    // The X-Ray and own-log-group statements are the kit's (asserted in @order-flow/construct-kit).
+    const statements = (policies[0]!.Properties.PolicyDocument.Statement as { Action: unknown }[]).filter((s) => !/"(xray|logs):/.test(JSON.stringify(s.Action)));
+    expect(statements).toEqual([
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -115,29 +96,6 @@ describe('OrderStatusStep resources', () => {
           }),
         ]),
       },
-    });
-  });
-
-  it('refuses removalPolicy together with a user-supplied table', () => {
-    const stack = newStack();
-    const table = dynamodb.TableV2.fromTableName(stack, 'Existing', 'my-orders');
-
-    expect(() => new OrderStatusStep(stack, 'OrderStatus', { table, removalPolicy: RemovalPolicy.DESTROY })).toThrow(/removalPolicy/);
-  });
-
-  it('applies functionProps but keeps the table variable it owns', () => {
-    const stack = newStack();
-    new OrderStatusStep(stack, 'OrderStatus', {
-      removalPolicy: RemovalPolicy.DESTROY,
-      functionProps: { memorySize: 512, environment: { ORDERS_TABLE_NAME: 'wrong', EXTRA: '1' } },
-    });
-    const template = Template.fromStack(stack);
-
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      MemorySize: 512,
-      Architectures: ['arm64'],
-      Environment: { Variables: { ORDERS_TABLE_NAME: { Ref: tableLogicalId(template) }, EXTRA: '1', POWERTOOLS_SERVICE_NAME: 'order-status' } },
     });
   });
 
@@ -306,53 +264,5 @@ describe('OrderStatusStep tasks', () => {
     expect(json.Parameters.FunctionName).toEqual(stack.resolve(step.alias.functionArn));
     expect(step.alias.aliasName).toBe('live');
     expect(step.function).toBeInstanceOf(lambda.Function);
-  });
-});
-
-describe('OrderStatusStep security defaults', () => {
-  it('protects the orders table from deletion and traces the function with X-Ray, each overridable', () => {
-    const stack = newStack();
-    new OrderStatusStep(stack, 'OrderStatus');
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
-    });
-    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
-
-    const dev = newStack();
-    new OrderStatusStep(dev, 'OrderStatus', { deletionProtection: false, functionProps: { tracing: lambda.Tracing.PASS_THROUGH } });
-    const devTemplate = Template.fromStack(dev);
-    devTemplate.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
-    devTemplate.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'PassThrough' } });
-  });
-
-  it('turns deletion protection off with RemovalPolicy.DESTROY, so cdk destroy can delete the table', () => {
-    const stack = newStack();
-    new OrderStatusStep(stack, 'OrderStatus', { removalPolicy: RemovalPolicy.DESTROY });
-    const template = Template.fromStack(stack);
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
-  });
-
-  it('refuses RemovalPolicy.DESTROY with deletionProtection: true, naming both props', () => {
-    const stack = newStack();
-    expect(() => new OrderStatusStep(stack, 'OrderStatus', { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true })).toThrow(
-      /TestStack\/OrderStatus: removalPolicy destroy.*deletionProtection: true/,
-    );
-  });
-
-  it('logs to its own log group; the role has no AWSLambdaBasicExecutionRole', () => {
-    const stack = newStack();
-    new OrderStatusStep(stack, 'OrderStatus');
-    const template = Template.fromStack(stack);
-    const logGroup = Object.keys(template.findResources('AWS::Logs::LogGroup'))[0]!;
-    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroup } } });
-    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('AWSLambdaBasicExecutionRole');
-  });
-
-  it('refuses deletionProtection together with a user-supplied table', () => {
-    const stack = newStack();
-    const table = dynamodb.TableV2.fromTableName(stack, 'Existing', 'my-orders');
-    expect(() => new OrderStatusStep(stack, 'OrderStatus', { table, deletionProtection: true })).toThrow(/deletionProtection/);
   });
 });

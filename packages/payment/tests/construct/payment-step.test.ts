@@ -1,8 +1,7 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import { stepSkeletonOf } from '@order-flow/construct-kit';
 import { ErrorName } from '@order-flow/contracts';
 import { describe, expect, it } from 'vitest';
 import { PaymentStep } from '../../src/index.js';
@@ -26,43 +25,16 @@ function synth(configure: (stack: Stack) => PaymentStep = (stack) => new Payment
 }
 
 describe('PaymentStep', () => {
-  it('rolls out its live alias through CodeDeploy (StepDeployment: canary 10% for 5 minutes, its alarms)', () => {
-    const { template, step } = synth();
-    template.hasResource('AWS::Lambda::Alias', { UpdatePolicy: { CodeDeployLambdaAliasUpdate: Match.anyValue() } });
-    template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', { DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' });
-    expect(step.deployment.alarms.alarms).toHaveLength(3);
+  it("is built on construct-kit's step skeleton, whose defaults are asserted there", () => {
+    const { step } = synth();
+    expect(stepSkeletonOf(step)).toEqual({ table: step.table, function: step.function, alias: step.alias, alarms: step.alarms, deployment: step.deployment });
   });
 
-  it('creates an on-demand table with pk, point-in-time recovery, retained by default', () => {
-    const { template } = synth();
-
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
-    template.hasResource('AWS::DynamoDB::GlobalTable', {
-      DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
-      }),
-    });
-  });
-
-  it('honours removalPolicy for the table it creates', () => {
-    const { template } = synth((stack) => new PaymentStep(stack, 'Payment', { removalPolicy: RemovalPolicy.DESTROY }));
-
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
-  });
-
-  it('creates a nodejs24.x arm64 function with JSON logs and the table name in its environment', () => {
+  it('keys its table by pk and gives the function its name and service name', () => {
     const { template, stack, step } = synth();
 
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      MemorySize: 256,
-      Timeout: 10,
-      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
       Environment: {
         Variables: {
           PAYMENT_TABLE_NAME: stack.resolve(step.table.tableName),
@@ -93,28 +65,6 @@ describe('PaymentStep', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 0);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ PAYMENT_TABLE_NAME: 'payments-prod' }) },
-    });
-  });
-
-  it('refuses removalPolicy together with a user table', () => {
-    const stack = new Stack(new App(), 'Test');
-    const table = dynamodb.TableV2.fromTableName(stack, 'Existing', 'payments-prod');
-
-    expect(() => new PaymentStep(stack, 'Payment', { table, removalPolicy: RemovalPolicy.DESTROY })).toThrow(/removalPolicy/);
-  });
-
-  it('merges functionProps but keeps the values it owns', () => {
-    const { template } = synth(
-      (stack) =>
-        new PaymentStep(stack, 'Payment', {
-          functionProps: { memorySize: 512, environment: { EXTRA: '1', PAYMENT_TABLE_NAME: 'hijacked' } },
-        }),
-    );
-
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      MemorySize: 512,
-      Runtime: 'nodejs24.x',
-      Environment: { Variables: Match.objectLike({ EXTRA: '1', PAYMENT_TABLE_NAME: Match.not('hijacked') }) },
     });
   });
 
@@ -221,49 +171,5 @@ describe('PaymentStep', () => {
       expect(stack.resolve(a.toStateJson()).Parameters.Payload['orderId.$']).toBe('$.orderId');
       expect(b.id).toBe('RefundAgain');
     });
-  });
-});
-
-describe('PaymentStep security defaults', () => {
-  it('protects the table from deletion and traces the function with X-Ray, each overridable', () => {
-    const { template } = synth();
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
-    });
-    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
-
-    const dev = synth((stack) => new PaymentStep(stack, 'Payment', { deletionProtection: false, functionProps: { tracing: lambda.Tracing.DISABLED } })).template;
-    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
-    expect(JSON.stringify(dev.findResources('AWS::Lambda::Function'))).not.toContain('"Mode":"Active"');
-  });
-
-  // CloudFormation cannot delete a table whose deletion protection is on (DynamoDB Developer
-  // Guide, "Using deletion protection"): DESTROY must come with protection off.
-  it('turns deletion protection off with RemovalPolicy.DESTROY, so cdk destroy can delete the table', () => {
-    const { template } = synth((stack) => new PaymentStep(stack, 'Payment', { removalPolicy: RemovalPolicy.DESTROY }));
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
-    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: [Match.objectLike({ DeletionProtectionEnabled: false })] });
-  });
-
-  it('refuses RemovalPolicy.DESTROY with deletionProtection: true, naming both props', () => {
-    expect(() => synth((stack) => new PaymentStep(stack, 'Payment', { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: true }))).toThrow(
-      /Test\/Payment: removalPolicy destroy.*deletionProtection: true/,
-    );
-  });
-
-  it('logs to its own log group and may write only there (no AWSLambdaBasicExecutionRole)', () => {
-    const { template, stack, step } = synth();
-    const logGroup = step.node.findChild('FunctionLogGroup') as logs.LogGroup;
-    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: stack.resolve(logGroup.logGroupName) } });
-    expect(JSON.stringify(template.findResources('AWS::IAM::Role'))).not.toContain('AWSLambdaBasicExecutionRole');
-    const statements = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Policy>).flatMap((p) => p.Properties.PolicyDocument.Statement);
-    const logStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:')));
-    expect(logStatements.map((s) => [[s.Action].flat(), s.Resource])).toEqual([[['logs:CreateLogStream', 'logs:PutLogEvents'], stack.resolve(logGroup.logGroupArn)]]);
-  });
-
-  it('refuses deletionProtection together with a user table', () => {
-    const stack = new Stack(new App(), 'Test');
-    const table = dynamodb.TableV2.fromTableName(stack, 'Existing', 'payments');
-    expect(() => new PaymentStep(stack, 'Payment', { table, deletionProtection: false })).toThrow(/deletionProtection/);
   });
 });
