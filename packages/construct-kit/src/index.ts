@@ -9,5 +9,6 @@ export * from './function.js';
 export * from './operability.js';
 export * from './retry.js';
 export * from './step.js';
+export * from './step-base.js';
 export * from './step-reference.js';
 export * from './table.js';

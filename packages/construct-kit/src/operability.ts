@@ -37,9 +37,12 @@ export interface StepAlarmsOptions {
   readonly evaluationPeriods?: number;
 }
 
-/** Props of {@link StepAlarms}. */
-export interface StepAlarmsProps extends StepAlarmsOptions {
-  /** The step's `live` alias: what the workflow invokes, and so what the alarms watch. */
+/** The step that {@link StepAlarms} and {@link CanaryAlarms} watch. */
+export interface StepAlarmTarget {
+  /**
+   * The step's `live` alias: what the workflow invokes, and so what the alarms watch; its
+   * `version` is the version a deployment rolls out, which {@link CanaryAlarms} watches.
+   */
   readonly alias: lambda.Alias;
   /** The function's timeout, the base of the default p99 threshold. */
   readonly timeout: Duration;
@@ -47,54 +50,81 @@ export interface StepAlarmsProps extends StepAlarmsOptions {
   readonly step: string;
 }
 
-const PERIOD = Duration.minutes(5);
+/** Props of {@link StepAlarms}. */
+export interface StepAlarmsProps extends StepAlarmsOptions, StepAlarmTarget {}
+
+/** The thresholds of a {@link StepAlarmSet}, defaulted and checked. */
+export interface StepAlarmThresholds {
+  /** Error rate, in percent. */
+  readonly percent: number;
+  /** Throttled invocations in one period. */
+  readonly throttles: number;
+  /** Consecutive periods of the error-rate and duration alarms. */
+  readonly periods: number;
+  /** p99 duration. */
+  readonly p99: Duration;
+}
+
+/** What a {@link StepAlarmSet} measures, and how it words each alarm. */
+export interface StepAlarmSources {
+  /** Period of every metric and evaluation. */
+  readonly period: Duration;
+  /** `evaluationPeriods` when the options give none. */
+  readonly defaultEvaluationPeriods: number;
+  /** The Lambda metric (namespace `AWS/Lambda`) named `metricName`, on `period`. */
+  readonly metric: (metricName: string, statistic: string) => cloudwatch.Metric;
+  /** Label of the error-rate expression. */
+  readonly errorRateLabel: string;
+  /** Each alarm's description, from the checked thresholds. */
+  readonly describe: (thresholds: StepAlarmThresholds) => { readonly errorRate: string; readonly throttles: string; readonly p99Duration: string };
+}
 
 /**
- * The three alarms of a step on its `live` alias: error rate, throttles and p99 duration, with
- * no actions (the app adds its own with `alarm.addAlarmAction`).
+ * The three alarms of a step, built one way for {@link StepAlarms} and {@link CanaryAlarms}:
+ * error rate (errors over invocations, in percent), throttles of the alias, and p99 duration;
+ * every alarm treats missing data (no traffic) as OK and has no actions (the app adds its own
+ * with `alarm.addAlarmAction`).
  *
  * @throws Error naming the option when a threshold is out of range
  */
-export class StepAlarms extends Construct {
+export abstract class StepAlarmSet extends Construct {
   /** Errors / invocations above `errorRatePercent`. */
   public readonly errorRate: cloudwatch.Alarm;
-  /** Throttled invocations at or above `throttles`. */
+  /** Throttled invocations of the alias at or above `throttles`. */
   public readonly throttles: cloudwatch.Alarm;
   /** p99 duration above `p99Duration`. */
   public readonly p99Duration: cloudwatch.Alarm;
 
-  constructor(scope: Construct, id: string, props: StepAlarmsProps) {
+  /**
+   * @param props the thresholds (checked first, so a bad option fails before any alarm exists)
+   *   and the step
+   * @param sources what the subclass measures, and how it words each alarm
+   */
+  protected constructor(scope: Construct, id: string, props: StepAlarmsOptions & StepAlarmTarget, sources: StepAlarmSources) {
     super(scope, id);
-    const { percent, throttles, periods, p99 } = checkedThresholds(this.node.path, props, 3);
-    const { alias, step } = props;
-    const where = `the ${step} step's live alias`;
-
+    const thresholds = checkedThresholds(this.node.path, props, sources.defaultEvaluationPeriods);
+    const { percent, throttles, periods, p99 } = thresholds;
+    const description = sources.describe(thresholds);
+    const alarmProps = (alarmDescription: string, threshold: number, comparisonOperator: cloudwatch.ComparisonOperator, evaluationPeriods: number) => ({
+      alarmDescription,
+      threshold,
+      comparisonOperator,
+      evaluationPeriods,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     this.errorRate = new cloudwatch.MathExpression({
       expression: '100 * errors / MAX([errors, invocations])',
-      usingMetrics: { errors: alias.metricErrors({ period: PERIOD }), invocations: alias.metricInvocations({ period: PERIOD }) },
-      period: PERIOD,
-      label: `${step} error rate (%)`,
-    }).createAlarm(this, 'ErrorRate', {
-      alarmDescription: `More than ${percent}% of invocations of ${where} failed in ${periods} consecutive 5-minute periods (domain errors such as declines count too)`,
-      threshold: percent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: periods,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.throttles = alias.metricThrottles({ period: PERIOD, statistic: cloudwatch.Stats.SUM }).createAlarm(this, 'Throttles', {
-      alarmDescription: `${where} was throttled at least ${throttles} time(s) in 5 minutes: its concurrency limit is reached`,
-      threshold: throttles,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.p99Duration = alias.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.p(99) }).createAlarm(this, 'P99Duration', {
-      alarmDescription: `p99 duration of ${where} above ${p99.toMilliseconds()} ms (timeout ${props.timeout.toMilliseconds()} ms) in ${periods} consecutive 5-minute periods`,
-      threshold: p99.toMilliseconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: periods,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+      usingMetrics: { errors: sources.metric('Errors', cloudwatch.Stats.SUM), invocations: sources.metric('Invocations', cloudwatch.Stats.SUM) },
+      period: sources.period,
+      label: sources.errorRateLabel,
+    }).createAlarm(this, 'ErrorRate', alarmProps(description.errorRate, percent, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, periods));
+    // Throttles always on the alias: a throttled invocation never ran a version.
+    this.throttles = props.alias
+      .metricThrottles({ period: sources.period, statistic: cloudwatch.Stats.SUM })
+      .createAlarm(this, 'Throttles', alarmProps(description.throttles, throttles, cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1));
+    this.p99Duration = sources
+      .metric('Duration', cloudwatch.Stats.p(99))
+      .createAlarm(this, 'P99Duration', alarmProps(description.p99Duration, p99.toMilliseconds(), cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, periods));
   }
 
   /** The three alarms. */
@@ -103,8 +133,33 @@ export class StepAlarms extends Construct {
   }
 }
 
+const PERIOD = Duration.minutes(5);
+
+/**
+ * The three alarms of a step on its `live` alias: error rate, throttles and p99 duration of the
+ * whole alias, on 5-minute periods.
+ *
+ * @throws Error naming the option when a threshold is out of range
+ */
+export class StepAlarms extends StepAlarmSet {
+  constructor(scope: Construct, id: string, props: StepAlarmsProps) {
+    const where = `the ${props.step} step's live alias`;
+    super(scope, id, props, {
+      period: PERIOD,
+      defaultEvaluationPeriods: 3,
+      metric: (metricName, statistic) => props.alias.metric(metricName, { period: PERIOD, statistic }),
+      errorRateLabel: `${props.step} error rate (%)`,
+      describe: ({ percent, throttles, periods, p99 }) => ({
+        errorRate: `More than ${percent}% of invocations of ${where} failed in ${periods} consecutive 5-minute periods (domain errors such as declines count too)`,
+        throttles: `${where} was throttled at least ${throttles} time(s) in 5 minutes: its concurrency limit is reached`,
+        p99Duration: `p99 duration of ${where} above ${p99.toMilliseconds()} ms (timeout ${props.timeout.toMilliseconds()} ms) in ${periods} consecutive 5-minute periods`,
+      }),
+    });
+  }
+}
+
 /** The thresholds of {@link StepAlarmsOptions}, defaulted and checked. */
-function checkedThresholds(path: string, props: StepAlarmsOptions & { readonly timeout: Duration }, defaultPeriods: number) {
+function checkedThresholds(path: string, props: StepAlarmsOptions & { readonly timeout: Duration }, defaultPeriods: number): StepAlarmThresholds {
   const percent = props.errorRatePercent ?? 10;
   if (!(percent > 0 && percent <= 100)) throw new Error(`${path}: errorRatePercent must be more than 0 and at most 100, got ${percent}`);
   const throttles = props.throttles ?? 1;
@@ -146,14 +201,7 @@ export interface CanaryAlarmsOptions {
 }
 
 /** Props of {@link CanaryAlarms}. */
-export interface CanaryAlarmsProps extends CanaryAlarmsOptions {
-  /** The step's `live` alias; its `version` is the version being deployed. */
-  readonly alias: lambda.Alias;
-  /** The function's timeout, the base of the default p99 threshold. */
-  readonly timeout: Duration;
-  /** Names the step in alarm descriptions, e.g. `payment`. */
-  readonly step: string;
-}
+export interface CanaryAlarmsProps extends CanaryAlarmsOptions, StepAlarmTarget {}
 
 const CANARY_PERIOD = Duration.minutes(1);
 
@@ -177,55 +225,24 @@ const CANARY_PERIOD = Duration.minutes(1);
  *
  * @throws Error naming the option when a threshold is out of range
  */
-export class CanaryAlarms extends Construct {
-  /** The new version's errors / invocations above `errorRatePercent`. */
-  public readonly errorRate: cloudwatch.Alarm;
-  /** Throttled invocations of the alias at or above `throttles`. */
-  public readonly throttles: cloudwatch.Alarm;
-  /** The new version's p99 duration above `p99Duration`. */
-  public readonly p99Duration: cloudwatch.Alarm;
-
+export class CanaryAlarms extends StepAlarmSet {
   constructor(scope: Construct, id: string, props: CanaryAlarmsProps) {
-    super(scope, id);
-    const { percent, throttles, periods, p99 } = checkedThresholds(this.node.path, props, 2);
     const { alias, step } = props;
     const functionName = alias.version.lambda.functionName;
     const versionDimensions = { FunctionName: functionName, Resource: `${functionName}:${alias.aliasName}`, ExecutedVersion: alias.version.version };
-    const metric = (metricName: string, statistic: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, dimensionsMap: versionDimensions, statistic, period: CANARY_PERIOD });
     const where = `the version of the ${step} step being deployed`;
-
-    this.errorRate = new cloudwatch.MathExpression({
-      expression: '100 * errors / MAX([errors, invocations])',
-      usingMetrics: { errors: metric('Errors', cloudwatch.Stats.SUM), invocations: metric('Invocations', cloudwatch.Stats.SUM) },
+    super(scope, id, props, {
       period: CANARY_PERIOD,
-      label: `${step} new version error rate (%)`,
-    }).createAlarm(this, 'ErrorRate', {
-      alarmDescription: `More than ${percent}% of invocations of ${where} failed in ${periods} consecutive minutes: CodeDeploy rolls the live alias back`,
-      threshold: percent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: periods,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      defaultEvaluationPeriods: 2,
+      metric: (metricName, statistic) => new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, dimensionsMap: versionDimensions, statistic, period: CANARY_PERIOD }),
+      errorRateLabel: `${step} new version error rate (%)`,
+      // The new version's errors, invocations and p99 duration; throttles stay on the alias.
+      describe: ({ percent, throttles, periods, p99 }) => ({
+        errorRate: `More than ${percent}% of invocations of ${where} failed in ${periods} consecutive minutes: CodeDeploy rolls the live alias back`,
+        throttles: `The ${step} step's live alias was throttled at least ${throttles} time(s) in a minute during a deployment: CodeDeploy rolls it back`,
+        p99Duration: `p99 duration of ${where} above ${p99.toMilliseconds()} ms in ${periods} consecutive minutes: CodeDeploy rolls the live alias back`,
+      }),
     });
-    this.throttles = alias.metricThrottles({ period: CANARY_PERIOD, statistic: cloudwatch.Stats.SUM }).createAlarm(this, 'Throttles', {
-      alarmDescription: `The ${step} step's live alias was throttled at least ${throttles} time(s) in a minute during a deployment: CodeDeploy rolls it back`,
-      threshold: throttles,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.p99Duration = metric('Duration', cloudwatch.Stats.p(99)).createAlarm(this, 'P99Duration', {
-      alarmDescription: `p99 duration of ${where} above ${p99.toMilliseconds()} ms in ${periods} consecutive minutes: CodeDeploy rolls the live alias back`,
-      threshold: p99.toMilliseconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: periods,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-  }
-
-  /** The three alarms. */
-  public get alarms(): cloudwatch.Alarm[] {
-    return [this.errorRate, this.throttles, this.p99Duration];
   }
 }
 

@@ -63,12 +63,18 @@ export interface StepSkeletonSpec {
   readonly partitionKey: string;
   /** The environment variable the function reads its table name from (owned by the construct). */
   readonly tableNameEnv: string;
-  /** `POWERTOOLS_SERVICE_NAME` of the function; `functionProps.environment` may override it. */
-  readonly serviceName: string;
+  /**
+   * `POWERTOOLS_SERVICE_NAME` of the function; `functionProps.environment` may override it.
+   * @default - the `step` name
+   */
+  readonly serviceName?: string;
   /** The folder of the bundle the step ships, for {@link shippedBundle}. */
   readonly bundle: URL | string;
-  /** The step's package, named in the error when its bundle is not built. */
-  readonly packageName: string;
+  /**
+   * The step's package, named in the error when its bundle is not built.
+   * @default - `@order-flow/<step>`
+   */
+  readonly packageName?: string;
 }
 
 /** The resources of {@link stepSkeleton}: what each step construct exposes as public members. */
@@ -94,18 +100,17 @@ export interface StepSkeleton {
  * @throws Error naming the prop when the table props contradict each other or come with `table`
  * @throws Error naming the package when its bundle is missing and no `code` is given
  * @example
- * ({ table: this.table, function: this.function, alias: this.alias, alarms: this.alarms, deployment: this.deployment } =
- *   stepSkeleton(this, { step: 'payment', partitionKey: 'pk', tableNameEnv: 'PAYMENT_TABLE_NAME', serviceName: 'payment',
- *     bundle: new URL('../dist/lambda', import.meta.url), packageName: '@order-flow/payment' }, props));
+ * Object.assign(this, stepSkeleton(this, { step: 'payment', partitionKey: 'pk', tableNameEnv: 'PAYMENT_TABLE_NAME',
+ *   bundle: new URL('../dist/lambda', import.meta.url) }, props));
  * this.table.grant(this.function, 'dynamodb:GetItem');
  */
 export function stepSkeleton(scope: Construct, spec: StepSkeletonSpec, props: StepSkeletonProps): StepSkeleton {
   const table = stepTable(scope, spec.partitionKey, props);
   const fn = synchronousFunction(scope, 'Function', {
-    code: props.code ?? lambda.Code.fromAsset(shippedBundle(spec.bundle, spec.packageName)),
+    code: props.code ?? lambda.Code.fromAsset(shippedBundle(spec.bundle, spec.packageName ?? `@order-flow/${spec.step}`)),
     functionProps: props.functionProps,
     environment: {
-      POWERTOOLS_SERVICE_NAME: spec.serviceName,
+      POWERTOOLS_SERVICE_NAME: spec.serviceName ?? spec.step,
       ...props.functionProps?.environment,
       [spec.tableNameEnv]: table.tableName,
     },

@@ -4,6 +4,8 @@
  */
 export * from './ids.js';
 export * from './order.js';
+export * from './step-event.js';
+export * from './enum.js';
 export * from './status.js';
 export * from './order-record.js';
 export * from './validation.js';

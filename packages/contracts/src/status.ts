@@ -1,10 +1,8 @@
+import { enumOf, type EnumValue } from './enum.js';
+
 /** Where an order is in its life. PENDING -> CONFIRMED | FAILED; nothing else. */
-export const OrderStatus = {
-  PENDING: 'PENDING',
-  CONFIRMED: 'CONFIRMED',
-  FAILED: 'FAILED',
-} as const;
-export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
+export const OrderStatus = enumOf('PENDING', 'CONFIRMED', 'FAILED');
+export type OrderStatus = EnumValue<typeof OrderStatus>;
 
 /**
  * Why an order FAILED. The first five are decided by the workflow, and each is also the `Error`
@@ -14,18 +12,13 @@ export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
  * up, say), or the order was still PENDING past the workflow's timeout with no end of execution
  * seen (`STALLED`: its execution never started, or died with a local runtime).
  */
-export const FailureReason = {
-  OUT_OF_STOCK: 'OUT_OF_STOCK',
-  UNKNOWN_SKU: 'UNKNOWN_SKU',
-  PAYMENT_DECLINED: 'PAYMENT_DECLINED',
-  PAYMENT_ERROR: 'PAYMENT_ERROR',
-  INTERNAL_ERROR: 'INTERNAL_ERROR',
-  TIMED_OUT: 'TIMED_OUT',
-  ABORTED: 'ABORTED',
-  WORKFLOW_FAILED: 'WORKFLOW_FAILED',
-  STALLED: 'STALLED',
-} as const;
-export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
+export const FailureReason = enumOf(
+  // Decided by the workflow.
+  'OUT_OF_STOCK', 'UNKNOWN_SKU', 'PAYMENT_DECLINED', 'PAYMENT_ERROR', 'INTERNAL_ERROR',
+  // Set by the reconciler.
+  'TIMED_OUT', 'ABORTED', 'WORKFLOW_FAILED', 'STALLED',
+);
+export type FailureReason = EnumValue<typeof FailureReason>;
 
 /**
  * Stable error names. A step throws an Error whose `name` is one of these; Lambda reports it as
@@ -55,4 +48,5 @@ export const ErrorName = {
   /** The same orderId was created before with a different order. */
   OrderConflict: 'OrderConflict',
 } as const;
-export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
+// Written out, not enumOf: each name's TSDoc says when a step throws it.
+export type ErrorName = EnumValue<typeof ErrorName>;

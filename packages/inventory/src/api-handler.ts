@@ -5,7 +5,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaContext } from '@order-flow/lambda-kit';
-import { documentClient as newDocumentClient, lambdaHandler, serviceLogger } from '@order-flow/lambda-kit/handler';
+import { lambdaHandler, serviceLogger } from '@order-flow/lambda-kit/handler';
 import {
   IdSchema,
   json,
@@ -15,7 +15,7 @@ import {
   type HttpRequestLike,
   type JsonResponse,
 } from '@order-flow/contracts';
-import { DynamoDbStockStore } from './adapters/dynamodb-stock-store.js';
+import { defaultStore, documentClient, tableName } from './adapters/default-store.js';
 import { Inventory } from './domain/inventory.js';
 import type { StockItem } from './domain/reservation.js';
 import { INVENTORY_TABLE_NAME_ENV } from './lambda-env.js';
@@ -41,10 +41,6 @@ export interface ApiHandlerDeps {
   readonly logger?: Logger;
 }
 
-// Created once per cold start: every warm invocation reuses the client's connections.
-const tableName = process.env[INVENTORY_TABLE_NAME_ENV];
-const documentClient = tableName ? newDocumentClient() : undefined;
-const defaultStore = documentClient && tableName ? new DynamoDbStockStore(documentClient, tableName) : undefined;
 const defaultLogger = serviceLogger('inventory-api');
 
 /**

@@ -1,29 +1,26 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
-  compensationTask,
-  forwardTask,
   INVOKED_BY_API_GATEWAY,
-  lookupStep,
   lookupStepFunction,
   payloadFields,
   publishStep,
   shippedBundle,
-  stepDashboardWidgets,
+  StepBase,
   stepSkeleton,
   synchronousFunction,
-  type StepAlarms,
-  type StepDeployment,
-  type StepSkeletonProps,
+  type OrderTaskOptions,
   type StepReference,
+  type StepReferenceLocation,
+  type StepSkeleton,
+  type StepSkeletonProps,
   type StepTaskOptions,
 } from '@order-flow/construct-kit';
 import { ErrorName } from '@order-flow/contracts';
@@ -93,19 +90,12 @@ export interface ReserveTaskOptions extends StepTaskOptions {
   readonly resultPath?: string;
 }
 
-/** JSONPath options of {@link InventoryStep.releaseTask}. */
-export interface ReleaseTaskOptions extends StepTaskOptions {
-  /**
-   * Path of the order id in the state input.
-   * @default '$.order.orderId'
-   */
-  readonly orderIdPath?: string;
-  /**
-   * Where the release result (`{ orderId, released }`) goes in the state output.
-   * @default '$.release'
-   */
-  readonly resultPath?: string;
-}
+/**
+ * JSONPath options of {@link InventoryStep.releaseTask}: `orderIdPath`, the order id in the state
+ * input, @default '$.order.orderId'; `resultPath`, where the release result (`{ orderId, released }`)
+ * goes in the state output, @default '$.release'.
+ */
+export type ReleaseTaskOptions = OrderTaskOptions;
 
 /** Options of {@link InventoryStep.addApiRoutes}. */
 export interface InventoryApiRoutesOptions {
@@ -129,22 +119,12 @@ const HANDLER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:
  * What a workflow uses of the inventory step: its `live` alias, its table, the ready-made Task
  * states and the stock routes. {@link InventoryStep} creates the resources;
  * {@link InventoryStep.fromReference} reads them, in another stack, from the SSM parameters
- * {@link InventoryStep.publishReference} wrote.
+ * {@link InventoryStep.publishReference} wrote. Its `table` holds stock items (`SKU#<sku>`) and
+ * reservations (`RES#<orderId>`).
  */
-export abstract class InventoryStepBase extends Construct {
-  /** Stock items (`SKU#<sku>`) and reservations (`RES#<orderId>`). */
-  public abstract readonly table: dynamodb.ITableV2;
-  /** What this step's Task states invoke: the function's `live` alias. */
-  public abstract readonly alias: lambda.IFunction;
-
-  /**
-   * This step's widgets for a dashboard: invocations, errors and throttles of the `live` alias and
-   * its p50/p99 duration. Built from the alias ARN alone, so a stack that reads the step from its
-   * SSM parameters shows the same metrics without referencing the step's stack.
-   */
-  public dashboardWidgets(): cloudwatch.IWidget[] {
-    return stepDashboardWidgets('Inventory', this.alias);
-  }
+export abstract class InventoryStepBase extends StepBase {
+  /** Names this step on its dashboard widgets. */
+  protected readonly dashboardTitle = 'Inventory';
 
   /** The function behind the stock routes. */
   protected abstract stockApiHandler(): lambda.IFunction;
@@ -156,16 +136,13 @@ export abstract class InventoryStepBase extends Construct {
    * @param id construct id, which is also the state name
    */
   public reserveTask(id = 'ReserveInventory', options: ReserveTaskOptions = {}): tasks.LambdaInvoke {
-    return forwardTask(this, id, {
-      alias: this.alias,
+    return this.forwardInvoke(id, options, 'reserve', {
       payload: {
-        action: 'reserve',
         orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
         items: sfn.JsonPath.listAt(options.itemsPath ?? '$.order.items'),
       },
       resultSelector: payloadFields('orderId', 'lines', 'total'),
       resultPath: options.resultPath ?? '$.reservation',
-      retryBudget: options.retryBudget,
       retries: [
         {
           errors: [ErrorName.InventoryContention],
@@ -186,12 +163,10 @@ export abstract class InventoryStepBase extends Construct {
    * @param id construct id, which is also the state name (create one per place the workflow compensates)
    */
   public releaseTask(id: string, options: ReleaseTaskOptions = {}): tasks.LambdaInvoke {
-    return compensationTask(this, id, {
-      alias: this.alias,
-      payload: { action: 'release', orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId') },
+    return this.compensationInvoke(id, options, 'release', {
+      payload: { orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId') },
       resultSelector: payloadFields('orderId', 'released'),
       resultPath: options.resultPath ?? '$.release',
-      retryBudget: options.retryBudget,
     });
   }
 
@@ -231,6 +206,20 @@ export abstract class InventoryStepBase extends Construct {
 }
 
 /**
+ * The resources of {@link InventoryStep}: those of the step skeleton it is built on ({@link StepSkeleton}:
+ * `table`, `function`, `alias`, `alarms`, `deployment`), declared once there, not again per step.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface InventoryStep extends StepSkeleton {
+  /**
+   * Alias `live` on the function's current version: what this step's Task states invoke. A
+   * workflow in another stack references this stable ARN, so a code change to the step replaces
+   * only resources in the step's own stack.
+   */
+  readonly alias: lambda.Alias;
+}
+
+/**
  * The inventory step of the order workflow: a stock table, the reserve/release Lambda function
  * (prebuilt bundle) and ready Step Functions tasks with their retry policy.
  *
@@ -241,41 +230,17 @@ export abstract class InventoryStepBase extends Construct {
  * reserve.addCatch(markOutOfStock, { errors: ['OutOfStock', 'UnknownSku'], resultPath: '$.error' });
  * inventory.addApiRoutes(adminHttpApi); // GET/PUT /inventory/{sku} for seeding and inspecting stock
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class InventoryStep extends InventoryStepBase {
-  /** Stock items (`SKU#<sku>`) and reservations (`RES#<orderId>`). */
-  public readonly table: dynamodb.ITableV2;
-  /** The function behind every task of this step. */
-  public readonly function: lambda.Function;
-  /**
-   * Alias `live` on the function's current version: what this step's Task states invoke. A
-   * workflow in another stack references this stable ARN, so a code change to the step replaces
-   * only resources in the step's own stack.
-   */
-  public readonly alias: lambda.Alias;
-  /** Alarms on the `live` alias: error rate, throttles, p99 duration (no actions: add your own). */
-  public readonly alarms: StepAlarms;
-  /** The CodeDeploy deployment group of the `live` alias and the alarms it watches while shifting traffic. */
-  public readonly deployment: StepDeployment;
   private stockApiFunction?: lambda.Function;
   /** The step's tracing setting, which the stock API function shares (undefined: the kit's default). */
   private readonly tracing: lambda.Tracing | undefined;
 
   constructor(scope: Construct, id: string, props: InventoryStepProps = {}) {
     super(scope, id);
-    ({ table: this.table, function: this.function, alias: this.alias, alarms: this.alarms, deployment: this.deployment } = stepSkeleton(
-      this,
-      {
-        step: 'inventory',
-        partitionKey: 'pk',
-        tableNameEnv: INVENTORY_TABLE_NAME_ENV,
-        serviceName: 'inventory',
-        bundle: DEFAULT_BUNDLE_DIR,
-        packageName: '@order-flow/inventory',
-      },
-      props,
-    ));
+    const { table, function: fn } = Object.assign(this, stepSkeleton(this, { step: InventoryStep.REFERENCE_STEP, partitionKey: 'pk', tableNameEnv: INVENTORY_TABLE_NAME_ENV, bundle: DEFAULT_BUNDLE_DIR }, props));
     this.tracing = props.functionProps?.tracing;
-    this.table.grant(this.function, ...HANDLER_ACTIONS);
+    table.grant(fn, ...HANDLER_ACTIONS);
   }
 
   /** The stock API function: created by the first {@link addApiRoutes} call, undefined before. */
@@ -295,7 +260,7 @@ export class InventoryStep extends InventoryStepBase {
    * @param app the app namespace the step was published under, e.g. `orders`
    */
   public static fromReference(scope: Construct, id: string, app: string): InventoryStepBase {
-    return new ReferencedInventoryStep(scope, id, app);
+    return new ReferencedInventoryStep(scope, id, { app, step: InventoryStep.REFERENCE_STEP });
   }
 
   /**
@@ -331,14 +296,13 @@ export class InventoryStep extends InventoryStepBase {
 
 /** The inventory step of another stack, read from its published SSM parameters. */
 class ReferencedInventoryStep extends InventoryStepBase {
-  public readonly table: dynamodb.ITableV2;
-  public readonly alias: lambda.IFunction;
-  private readonly location: { readonly app: string; readonly step: string };
   private stockApi?: lambda.IFunction;
-  constructor(scope: Construct, id: string, app: string) {
-    super(scope, id);
-    this.location = { app, step: InventoryStep.REFERENCE_STEP };
-    ({ alias: this.alias, table: this.table } = lookupStep(this, this.location));
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly location: StepReferenceLocation,
+  ) {
+    super(scope, id, location);
   }
   protected stockApiHandler(): lambda.IFunction {
     return (this.stockApi ??= lookupStepFunction(this, 'StockApiFunction', this.location, InventoryStep.STOCK_API_FUNCTION_KEY));

@@ -4,17 +4,13 @@
  * these through as JSON, and only the priced lines (`PricedLine`, contracts) cross to other steps,
  * so a change here re-versions inventory alone.
  */
-import { IdSchema, OrderItemsSchema, PricedLineSchema } from '@order-flow/contracts';
+import { IdSchema, orderEventSchema, OrderItemsSchema, PricedLineSchema } from '@order-flow/contracts';
 import * as z from '@order-flow/contracts/zod';
 
-export const ReserveInputSchema = z.strictObject({
-  action: z.literal('reserve'),
-  orderId: IdSchema,
-  items: OrderItemsSchema,
-});
+export const ReserveInputSchema = orderEventSchema('reserve', { items: OrderItemsSchema });
 export type ReserveInput = z.infer<typeof ReserveInputSchema>;
 
-export const ReleaseInputSchema = z.strictObject({ action: z.literal('release'), orderId: IdSchema });
+export const ReleaseInputSchema = orderEventSchema('release');
 export type ReleaseInput = z.infer<typeof ReleaseInputSchema>;
 
 export const InventoryInputSchema = z.discriminatedUnion('action', [ReserveInputSchema, ReleaseInputSchema]);

@@ -4,10 +4,10 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { systemClock, type Clock, type LambdaContext } from '@order-flow/lambda-kit';
-import { documentClient as newDocumentClient, lambdaHandler, serviceLogger } from '@order-flow/lambda-kit/handler';
+import { lambdaHandler, serviceLogger } from '@order-flow/lambda-kit/handler';
 import { ErrorName, parseOrThrow } from '@order-flow/contracts';
 import { InventoryInputSchema, type ReleaseResult, type Reservation } from './contract.js';
-import { DynamoDbStockStore } from './adapters/dynamodb-stock-store.js';
+import { defaultStore, documentClient, tableName } from './adapters/default-store.js';
 import { Inventory } from './domain/inventory.js';
 import { INVENTORY_TABLE_NAME_ENV } from './lambda-env.js';
 import { primeStepFunction } from './priming.js';
@@ -26,10 +26,6 @@ export interface HandlerDeps {
   readonly logger?: Logger;
 }
 
-// Created once per cold start: every warm invocation reuses the client's connections.
-const tableName = process.env[INVENTORY_TABLE_NAME_ENV];
-const documentClient = tableName ? newDocumentClient() : undefined;
-const defaultStore = documentClient && tableName ? new DynamoDbStockStore(documentClient, tableName) : undefined;
 const defaultLogger = serviceLogger('inventory');
 
 /** Business outcomes (OutOfStock, InvalidInput, ...): expected answers, logged as warnings. */

@@ -1,24 +1,19 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { ErrorName, type FailureReason } from '@order-flow/contracts';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
-  compensationTask,
-  forwardTask,
-  lookupStep,
   payloadFields,
   publishStep,
-  stepDashboardWidgets,
+  StepBase,
   stepSkeleton,
-  type StepAlarms,
-  type StepDeployment,
-  type StepSkeletonProps,
   type StepReference,
+  type StepSkeleton,
+  type StepSkeletonProps,
   type StepTaskOptions,
 } from '@order-flow/construct-kit';
 import { ORDERS_TABLE_ENV, SERVICE_NAME } from './config.js';
@@ -120,22 +115,12 @@ export interface FailOrderTaskOptions extends StepTaskOptions {
  * What a workflow uses of the order-status step: its `live` alias, the orders table and the
  * ready-made Task states. {@link OrderStatusStep} creates the resources;
  * {@link OrderStatusStep.fromReference} reads them, in another stack, from the SSM parameters
- * {@link OrderStatusStep.publishReference} wrote.
+ * {@link OrderStatusStep.publishReference} wrote. Its `table` is the orders table (partition key
+ * `orderId`).
  */
-export abstract class OrderStatusStepBase extends Construct {
-  /** The orders table (partition key `orderId`). */
-  public abstract readonly table: dynamodb.ITableV2;
-  /** What this step's Task states invoke: the function's `live` alias. */
-  public abstract readonly alias: lambda.IFunction;
-
-  /**
-   * This step's widgets for a dashboard: invocations, errors and throttles of the `live` alias and
-   * its p50/p99 duration. Built from the alias ARN alone, so a stack that reads the step from its
-   * SSM parameters shows the same metrics without referencing the step's stack.
-   */
-  public dashboardWidgets(): cloudwatch.IWidget[] {
-    return stepDashboardWidgets('Order status', this.alias);
-  }
+export abstract class OrderStatusStepBase extends StepBase {
+  /** Names this step on its dashboard widgets. */
+  protected readonly dashboardTitle = 'Order status';
 
   /**
    * A task that validates the submitted order and stores it as PENDING. `{ order: Order }` (the
@@ -152,10 +137,8 @@ export abstract class OrderStatusStepBase extends Construct {
    * @param id state name @default 'CreateOrder'
    */
   public createTask(id = 'CreateOrder', options: CreateOrderTaskOptions = {}): tasks.LambdaInvoke {
-    return forwardTask(this, id, {
-      alias: this.alias,
+    return this.forwardInvoke(id, options, 'create', {
       payload: {
-        action: 'create',
         'order.$': options.orderPath ?? '$',
         // Same on every attempt of this create, different for another create: see OrderIdSource.
         orderIdSource: {
@@ -173,7 +156,6 @@ export abstract class OrderStatusStepBase extends Construct {
       },
       // By default the accepted order (id filled in, validated) replaces the submitted input.
       resultPath: options.resultPath ?? '$',
-      retryBudget: options.retryBudget,
     });
   }
 
@@ -187,10 +169,8 @@ export abstract class OrderStatusStepBase extends Construct {
    * @param id state name @default 'ConfirmOrder'
    */
   public confirmTask(id = 'ConfirmOrder', options: ConfirmOrderTaskOptions = {}): tasks.LambdaInvoke {
-    return forwardTask(this, id, {
-      alias: this.alias,
+    return this.forwardInvoke(id, options, 'confirm', {
       payload: {
-        action: 'confirm',
         'orderId.$': options.orderIdPath ?? '$.order.orderId',
         'lines.$': options.linesPath ?? '$.reservation.lines',
         'total.$': options.totalPath ?? '$.reservation.total',
@@ -201,7 +181,6 @@ export abstract class OrderStatusStepBase extends Construct {
       // updatedAt is the transition's time: the workflow stamps its order events with it.
       resultSelector: payloadFields('orderId', 'status', 'total', 'updatedAt'),
       resultPath: options.resultPath ?? '$.confirmation',
-      retryBudget: options.retryBudget,
       retries: [
         {
           errors: [sfn.Errors.TIMEOUT],
@@ -227,10 +206,8 @@ export abstract class OrderStatusStepBase extends Construct {
    *   reason known only at run time (the reconciler's TIMED_OUT / ABORTED / ...)
    */
   public failTask(id: string, reason: FailureReason | { readonly path: string }, options: FailOrderTaskOptions): tasks.LambdaInvoke {
-    return compensationTask(this, id, {
-      alias: this.alias,
+    return this.compensationInvoke(id, options, 'fail', {
       payload: {
-        action: 'fail',
         'orderId.$': options.orderIdPath ?? '$.order.orderId',
         ...(typeof reason === 'string' ? { reason } : { 'reason.$': reason.path }),
         causedBy: options.causedBy,
@@ -238,7 +215,6 @@ export abstract class OrderStatusStepBase extends Construct {
       },
       resultSelector: payloadFields('orderId', 'status', 'reason', 'updatedAt'),
       resultPath: options.resultPath ?? '$.failure',
-      retryBudget: options.retryBudget,
       notRetried: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition],
     });
   }
@@ -257,6 +233,20 @@ export abstract class OrderStatusStepBase extends Construct {
 }
 
 /**
+ * The resources of {@link OrderStatusStep}: those of the step skeleton it is built on ({@link StepSkeleton}:
+ * `table`, `function`, `alias`, `alarms`, `deployment`), declared once there, not again per step.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface OrderStatusStep extends StepSkeleton {
+  /**
+   * Alias `live` on the function's current version: what this step's Task states invoke. A
+   * workflow in another stack references this stable ARN, so a code change to the step replaces
+   * only resources in the step's own stack.
+   */
+  readonly alias: lambda.Alias;
+}
+
+/**
  * The order-status step: the orders table (legal status transitions and a history per order),
  * its Lambda function, and ready-made Step Functions tasks to create, confirm and fail orders.
  *
@@ -269,48 +259,23 @@ export abstract class OrderStatusStepBase extends Construct {
  * });
  * orders.grantReadOrders(apiFunction);
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class OrderStatusStep extends OrderStatusStepBase {
-  /** The orders table (partition key `orderId`). */
-  public readonly table: dynamodb.ITableV2;
-  /** The function behind every task of this step. */
-  public readonly function: lambda.Function;
-  /**
-   * Alias `live` on the function's current version: what this step's Task states invoke. A
-   * workflow in another stack references this stable ARN, so a code change to the step replaces
-   * only resources in the step's own stack.
-   */
-  public readonly alias: lambda.Alias;
-  /** Alarms on the `live` alias: error rate, throttles, p99 duration (no actions: add your own). */
-  public readonly alarms: StepAlarms;
-  /** The CodeDeploy deployment group of the `live` alias and the alarms it watches while shifting traffic. */
-  public readonly deployment: StepDeployment;
-
   constructor(scope: Construct, id: string, props: OrderStatusStepProps = {}) {
     super(scope, id);
     // The table has no index: nothing reads orders other than by orderId. (A `byCustomer` GSI
     // used to be here with no reader; every order write paid for it.)
-    ({ table: this.table, function: this.function, alias: this.alias, alarms: this.alarms, deployment: this.deployment } = stepSkeleton(
-      this,
-      {
-        step: 'order-status',
-        partitionKey: 'orderId',
-        tableNameEnv: ORDERS_TABLE_ENV,
-        serviceName: SERVICE_NAME,
-        bundle: new URL('../dist/lambda', import.meta.url),
-        packageName: '@order-flow/order-status',
-      },
-      props,
-    ));
+    const { table, function: fn } = Object.assign(this, stepSkeleton(this, { step: OrderStatusStep.REFERENCE_STEP, partitionKey: 'orderId', tableNameEnv: ORDERS_TABLE_ENV, serviceName: SERVICE_NAME, bundle: new URL('../dist/lambda', import.meta.url) }, props));
 
     // Exactly what DynamoDbOrderStore calls: no Scan, no DeleteItem (orders are never deleted).
     // On the table ARN alone: table.grant() would add `<table>/index/*`, but item reads and
     // writes never touch an index, so that wildcard would be permission without a use.
     iam.Grant.addToPrincipal({
-      grantee: this.function,
+      grantee: fn,
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      resourceArns: [this.table.tableArn],
+      resourceArns: [table.tableArn],
     });
-    this.table.encryptionKey?.grantEncryptDecrypt(this.function);
+    table.encryptionKey?.grantEncryptDecrypt(fn);
   }
 
   /** The step name in the SSM naming scheme: `/order-flow/<app>/order-status/<key>`. */
@@ -323,7 +288,7 @@ export class OrderStatusStep extends OrderStatusStepBase {
    * @param app the app namespace the step was published under, e.g. `orders`
    */
   public static fromReference(scope: Construct, id: string, app: string): OrderStatusStepBase {
-    return new ReferencedOrderStatusStep(scope, id, app);
+    return new ReferencedOrderStatusStep(scope, id, { app, step: OrderStatusStep.REFERENCE_STEP });
   }
 
   /**
@@ -335,12 +300,5 @@ export class OrderStatusStep extends OrderStatusStepBase {
   }
 }
 
-/** The order-status step of another stack, read from its published SSM parameters. */
-class ReferencedOrderStatusStep extends OrderStatusStepBase {
-  public readonly table: dynamodb.ITableV2;
-  public readonly alias: lambda.IFunction;
-  constructor(scope: Construct, id: string, app: string) {
-    super(scope, id);
-    ({ alias: this.alias, table: this.table } = lookupStep(this, { app, step: OrderStatusStep.REFERENCE_STEP }));
-  }
-}
+/** The order-status step of another stack, read from its published SSM parameters by {@link StepBase}. */
+class ReferencedOrderStatusStep extends OrderStatusStepBase {}

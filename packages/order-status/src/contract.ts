@@ -4,7 +4,7 @@
  * with (`OrderRecordSchema`) is read by the Order API and the workflow, so it stays in
  * `@order-flow/contracts`.
  */
-import { FailureReason, IdSchema, PricedLineSchema } from '@order-flow/contracts';
+import { FailureReason, orderEventSchema, PricedLineSchema } from '@order-flow/contracts';
 import * as z from '@order-flow/contracts/zod';
 
 /** `order` is validated by the order-status domain itself (as InvalidOrder, not InvalidInput). */
@@ -19,9 +19,7 @@ export const CreateOrderInputSchema = z.strictObject({
 });
 export type CreateOrderInput = z.infer<typeof CreateOrderInputSchema>;
 
-export const ConfirmOrderInputSchema = z.strictObject({
-  action: z.literal('confirm'),
-  orderId: IdSchema,
+export const ConfirmOrderInputSchema = orderEventSchema('confirm', {
   lines: z.array(PricedLineSchema),
   total: z.number().check(z.int(), z.minimum(0)),
   paymentId: z.string().check(z.minLength(1)),
@@ -29,9 +27,7 @@ export const ConfirmOrderInputSchema = z.strictObject({
 });
 export type ConfirmOrderInput = z.infer<typeof ConfirmOrderInputSchema>;
 
-export const FailOrderInputSchema = z.strictObject({
-  action: z.literal('fail'),
-  orderId: IdSchema,
+export const FailOrderInputSchema = orderEventSchema('fail', {
   reason: z.enum(FailureReason),
   causedBy: z.string().check(z.minLength(1), z.maxLength(80)),
   /** The Step Functions error that led here (`{ Error, Cause }`), kept in the history. */

@@ -1,23 +1,19 @@
 import { Duration } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
-  compensationTask,
-  forwardTask,
-  lookupStep,
   payloadFields,
   publishStep,
-  stepDashboardWidgets,
+  StepBase,
   stepSkeleton,
-  type StepAlarms,
-  type StepDeployment,
-  type StepSkeletonProps,
+  type OrderTaskOptions,
   type StepReference,
+  type StepSkeleton,
+  type StepSkeletonProps,
   type StepTaskOptions,
 } from '@order-flow/construct-kit';
 import { ErrorName } from '@order-flow/contracts';
@@ -83,33 +79,21 @@ export interface ChargeTaskOptions extends StepTaskOptions {
   readonly retry?: ChargeRetryOptions;
 }
 
-/** Where {@link PaymentStep.refundTask} reads its input and writes its result (JSONPath). */
-export interface RefundTaskOptions extends StepTaskOptions {
-  /** @default '$.order.orderId' */
-  readonly orderIdPath?: string;
-  /** Where the RefundResult goes. @default '$.refund' */
-  readonly resultPath?: string;
-}
+/**
+ * Where {@link PaymentStep.refundTask} reads its input and writes its result (JSONPath):
+ * `orderIdPath` @default '$.order.orderId'; `resultPath`, where the RefundResult goes, @default '$.refund'.
+ */
+export type RefundTaskOptions = OrderTaskOptions;
 
 /**
  * What a workflow uses of the payment step: its `live` alias, its table and the ready-made Task
  * states. {@link PaymentStep} creates the resources; {@link PaymentStep.fromReference} reads them,
- * in another stack, from the SSM parameters {@link PaymentStep.publishReference} wrote.
+ * in another stack, from the SSM parameters {@link PaymentStep.publishReference} wrote. Its `table`
+ * holds payment records and the simulated gateway's ledger.
  */
-export abstract class PaymentStepBase extends Construct {
-  /** The table with payment records and the simulated gateway's ledger. */
-  public abstract readonly table: dynamodb.ITableV2;
-  /** What this step's Task states invoke: the function's `live` alias. */
-  public abstract readonly alias: lambda.IFunction;
-
-  /**
-   * This step's widgets for a dashboard: invocations, errors and throttles of the `live` alias and
-   * its p50/p99 duration. Built from the alias ARN alone, so a stack that reads the step from its
-   * SSM parameters shows the same metrics without referencing the step's stack.
-   */
-  public dashboardWidgets(): cloudwatch.IWidget[] {
-    return stepDashboardWidgets('Payment', this.alias);
-  }
+export abstract class PaymentStepBase extends StepBase {
+  /** Names this step on its dashboard widgets. */
+  protected readonly dashboardTitle = 'Payment';
 
   /**
    * The charge task: `{ action: 'charge', orderId, amount, currency, token }` -> the ChargeResult
@@ -119,10 +103,8 @@ export abstract class PaymentStepBase extends Construct {
    * @param id state name @default 'ProcessPayment'
    */
   public chargeTask(id = 'ProcessPayment', options: ChargeTaskOptions = {}): tasks.LambdaInvoke {
-    return forwardTask(this, id, {
-      alias: this.alias,
+    return this.forwardInvoke(id, options, 'charge', {
       payload: {
-        action: 'charge',
         orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId'),
         amount: sfn.JsonPath.numberAt(options.amountPath ?? '$.reservation.total'),
         currency: sfn.JsonPath.stringAt(options.currencyPath ?? '$.order.currency'),
@@ -130,7 +112,6 @@ export abstract class PaymentStepBase extends Construct {
       },
       resultSelector: payloadFields('orderId', 'paymentId', 'amount', 'currency', 'status'),
       resultPath: options.resultPath ?? '$.payment',
-      retryBudget: options.retryBudget,
       retries: [
         {
           errors: [ErrorName.PaymentGatewayUnavailable],
@@ -151,19 +132,33 @@ export abstract class PaymentStepBase extends Construct {
    * @param id state name, e.g. 'RefundPayment'
    */
   public refundTask(id: string, options: RefundTaskOptions = {}): tasks.LambdaInvoke {
-    return compensationTask(this, id, {
-      alias: this.alias,
-      payload: { action: 'refund', orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId') },
+    return this.compensationInvoke(id, options, 'refund', {
+      payload: { orderId: sfn.JsonPath.stringAt(options.orderIdPath ?? '$.order.orderId') },
       resultSelector: payloadFields('orderId', 'refunded', 'status'),
       resultPath: options.resultPath ?? '$.refund',
-      retryBudget: options.retryBudget,
     });
   }
 }
 
 /**
+ * The resources of {@link PaymentStep}: those of the step skeleton it is built on ({@link StepSkeleton}:
+ * `table`, `function`, `alias`, `alarms`, `deployment`), declared once there, not again per step.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface PaymentStep extends StepSkeleton {
+  /**
+   * Alias `live` on the function's current version: what this step's Task states invoke. A
+   * workflow in another stack references this stable ARN, so a code change to the step replaces
+   * only resources in the step's own stack.
+   */
+  readonly alias: lambda.Alias;
+}
+
+/**
  * The payment step: a Lambda function that charges and refunds orders through a payment
  * gateway, its DynamoDB table, and ready-made Step Functions tasks with their retry policies.
+ * Its resources ({@link StepSkeleton}): `table` (payment records and the simulated gateway's
+ * ledger), `function` (charge + refund), its `live` alias, `alarms` and `deployment`.
  *
  * @example
  * const payment = new PaymentStep(this, 'Payment');
@@ -171,38 +166,13 @@ export abstract class PaymentStepBase extends Construct {
  * const refund = payment.refundTask('RefundPayment');
  * charge.addCatch(releaseInventory, { errors: [ErrorName.PaymentDeclined], resultPath: '$.error' });
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class PaymentStep extends PaymentStepBase {
-  /** The table with payment records and the simulated gateway's ledger. */
-  public readonly table: dynamodb.ITableV2;
-  /** The payment function (charge + refund). */
-  public readonly function: lambda.Function;
-  /**
-   * Alias `live` on the function's current version: what this step's Task states invoke. A
-   * workflow in another stack references this stable ARN, so a code change to the step replaces
-   * only resources in the step's own stack.
-   */
-  public readonly alias: lambda.Alias;
-  /** Alarms on the `live` alias: error rate, throttles, p99 duration (no actions: add your own). */
-  public readonly alarms: StepAlarms;
-  /** The CodeDeploy deployment group of the `live` alias and the alarms it watches while shifting traffic. */
-  public readonly deployment: StepDeployment;
-
   constructor(scope: Construct, id: string, props: PaymentStepProps = {}) {
     super(scope, id);
-    ({ table: this.table, function: this.function, alias: this.alias, alarms: this.alarms, deployment: this.deployment } = stepSkeleton(
-      this,
-      {
-        step: 'payment',
-        partitionKey: 'pk',
-        tableNameEnv: PAYMENT_TABLE_NAME_ENV,
-        serviceName: 'payment',
-        bundle: new URL('../dist/lambda', import.meta.url),
-        packageName: '@order-flow/payment',
-      },
-      props,
-    ));
+    const { table, function: fn } = Object.assign(this, stepSkeleton(this, { step: PaymentStep.REFERENCE_STEP, partitionKey: 'pk', tableNameEnv: PAYMENT_TABLE_NAME_ENV, bundle: new URL('../dist/lambda', import.meta.url) }, props));
     // Exactly the calls the store and the simulated gateway make.
-    this.table.grant(this.function, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    table.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
   }
 
   /** The step name in the SSM naming scheme: `/order-flow/<app>/payment/<key>`. */
@@ -215,7 +185,7 @@ export class PaymentStep extends PaymentStepBase {
    * @param app the app namespace the step was published under, e.g. `orders`
    */
   public static fromReference(scope: Construct, id: string, app: string): PaymentStepBase {
-    return new ReferencedPaymentStep(scope, id, app);
+    return new ReferencedPaymentStep(scope, id, { app, step: PaymentStep.REFERENCE_STEP });
   }
 
   /**
@@ -232,12 +202,5 @@ export class PaymentStep extends PaymentStepBase {
   }
 }
 
-/** The payment step of another stack, read from its published SSM parameters. */
-class ReferencedPaymentStep extends PaymentStepBase {
-  public readonly table: dynamodb.ITableV2;
-  public readonly alias: lambda.IFunction;
-  constructor(scope: Construct, id: string, app: string) {
-    super(scope, id);
-    ({ alias: this.alias, table: this.table } = lookupStep(this, { app, step: PaymentStep.REFERENCE_STEP }));
-  }
-}
+/** The payment step of another stack, read from its published SSM parameters by {@link StepBase}. */
+class ReferencedPaymentStep extends PaymentStepBase {}

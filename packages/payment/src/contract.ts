@@ -5,27 +5,21 @@
  * other steps and clients share (currency, token and card-data rules, error names) stays in
  * `@order-flow/contracts`.
  */
-import { CurrencySchema, IdSchema, PaymentTokenSchema } from '@order-flow/contracts';
+import { CurrencySchema, enumOf, IdSchema, orderEventSchema, PaymentTokenSchema, type EnumValue } from '@order-flow/contracts';
 import * as z from '@order-flow/contracts/zod';
 
 /** Decline codes of the payment gateway. */
-export const DeclineCode = {
-  card_declined: 'card_declined',
-  insufficient_funds: 'insufficient_funds',
-  invalid_token: 'invalid_token',
-} as const;
-export type DeclineCode = (typeof DeclineCode)[keyof typeof DeclineCode];
+export const DeclineCode = enumOf('card_declined', 'insufficient_funds', 'invalid_token');
+export type DeclineCode = EnumValue<typeof DeclineCode>;
 
-export const ChargeInputSchema = z.strictObject({
-  action: z.literal('charge'),
-  orderId: IdSchema,
+export const ChargeInputSchema = orderEventSchema('charge', {
   amount: z.number().check(z.int('must be a whole number of minor units'), z.minimum(1, 'must be at least 1')),
   currency: CurrencySchema,
   token: PaymentTokenSchema,
 });
 export type ChargeInput = z.infer<typeof ChargeInputSchema>;
 
-export const RefundInputSchema = z.strictObject({ action: z.literal('refund'), orderId: IdSchema });
+export const RefundInputSchema = orderEventSchema('refund');
 export type RefundInput = z.infer<typeof RefundInputSchema>;
 
 export const PaymentInputSchema = z.discriminatedUnion('action', [ChargeInputSchema, RefundInputSchema]);
@@ -37,14 +31,8 @@ export type PaymentInput = z.infer<typeof PaymentInputSchema>;
  * the tombstone a refund leaves on an order never charged: a charge that arrives afterwards is
  * refused (`PaymentVoided`) and captures nothing.
  */
-export const PaymentStatus = {
-  PENDING: 'PENDING',
-  CAPTURED: 'CAPTURED',
-  DECLINED: 'DECLINED',
-  REFUNDED: 'REFUNDED',
-  VOIDED: 'VOIDED',
-} as const;
-export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
+export const PaymentStatus = enumOf('PENDING', 'CAPTURED', 'DECLINED', 'REFUNDED', 'VOIDED');
+export type PaymentStatus = EnumValue<typeof PaymentStatus>;
 
 export const ChargeResultSchema = z.object({
   orderId: IdSchema,

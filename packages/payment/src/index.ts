@@ -7,16 +7,5 @@ export * from './construct.js';
 export { PAYMENT_TABLE_NAME_ENV, SIMULATED_GATEWAY_OUTAGES_ENV } from './env.js';
 export { PaymentDeclined, PaymentGatewayUnavailable, PaymentIdempotencyConflict, PaymentVoided } from './domain/errors.js';
 export { DeclineCode, PaymentStatus, type ChargeInput, type ChargeResult, type PaymentInput, type RefundInput, type RefundResult } from './contract.js';
-export type {
-  Clock,
-  Delay,
-  GatewayCharge,
-  GatewayChargeRequest,
-  GatewayRefundRequest,
-  GatewayVoidResult,
-  PaymentGateway,
-  PaymentRecord,
-  PaymentStore,
-  PaymentTombstone,
-  StoredPayment,
-} from './ports.js';
+/** The ports: what a real gateway (and a store) implements. */
+export type * from './ports.js';

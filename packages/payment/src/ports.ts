@@ -138,6 +138,3 @@ export type { Clock } from '@order-flow/lambda-kit';
  * random delays to force interleavings of concurrent charges and refunds. Production: none.
  */
 export type Delay = (point: string) => Promise<void>;
-
-/** No delay. */
-export const noDelay: Delay = () => Promise.resolve();

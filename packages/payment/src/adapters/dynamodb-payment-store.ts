@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { PaymentStatus, type DeclineCode } from '../contract.js';
 import { isConditionalCheckFailed } from '@order-flow/lambda-kit';
 import type { Delay, PaymentRecord, PaymentStore, StoredPayment } from '../ports.js';
-import { noDelay } from '../ports.js';
+import { noDelay } from './no-delay.js';
 
 /**
  * `#name` placeholders for the given attributes: DynamoDB reserves many plain words (`status`,
@@ -10,6 +10,17 @@ import { noDelay } from '../ports.js';
  */
 const names = (...attributes: string[]): Record<string, string> =>
   Object.fromEntries(attributes.map((attribute) => [`#${attribute}`, attribute]));
+
+/** A status transition of {@link DynamoDbPaymentStore}'s `transition`. */
+interface StatusChange {
+  readonly to: PaymentStatus;
+  /** The statuses the payment may be in (the condition of the write). */
+  readonly from: readonly PaymentStatus[];
+  /** Attributes written with the new status. @default - none */
+  readonly set?: Readonly<Record<string, string>>;
+  /** The transition's time: the new `updatedAt`. */
+  readonly at: string;
+}
 
 /** Partition key of an order's payment record. */
 export const paymentKey = (orderId: string): string => `PAYMENT#${orderId}`;
@@ -49,16 +60,7 @@ export class DynamoDbPaymentStore implements PaymentStore {
   }
 
   async markVoided(orderId: string, at: string): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: paymentKey(orderId) },
-        UpdateExpression: 'SET #status = :voided, #updatedAt = :at',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: names('status', 'updatedAt'),
-        ExpressionAttributeValues: { ':voided': PaymentStatus.VOIDED, ':pending': PaymentStatus.PENDING, ':at': at },
-      }),
-    );
+    return this.transition(orderId, { to: PaymentStatus.VOIDED, from: [PaymentStatus.PENDING], at });
   }
 
   async createPending(record: PaymentRecord): Promise<boolean> {
@@ -72,58 +74,37 @@ export class DynamoDbPaymentStore implements PaymentStore {
   }
 
   async markCaptured(orderId: string, paymentId: string, at: string): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: paymentKey(orderId) },
-        UpdateExpression: 'SET #status = :captured, #paymentId = :paymentId, #updatedAt = :at',
-        ConditionExpression: '#status IN (:pending, :captured)',
-        ExpressionAttributeNames: names('status', 'paymentId', 'updatedAt'),
-        ExpressionAttributeValues: {
-          ':captured': PaymentStatus.CAPTURED,
-          ':pending': PaymentStatus.PENDING,
-          ':paymentId': paymentId,
-          ':at': at,
-        },
-      }),
-    );
+    return this.transition(orderId, { to: PaymentStatus.CAPTURED, from: [PaymentStatus.PENDING, PaymentStatus.CAPTURED], set: { paymentId }, at });
   }
 
   async markDeclined(orderId: string, declineCode: DeclineCode, at: string): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: paymentKey(orderId) },
-        UpdateExpression: 'SET #status = :declined, #declineCode = :code, #updatedAt = :at',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: names('status', 'declineCode', 'updatedAt'),
-        ExpressionAttributeValues: {
-          ':declined': PaymentStatus.DECLINED,
-          ':pending': PaymentStatus.PENDING,
-          ':code': declineCode,
-          ':at': at,
-        },
-      }),
-    );
+    return this.transition(orderId, { to: PaymentStatus.DECLINED, from: [PaymentStatus.PENDING], set: { declineCode }, at });
   }
 
   async markRefunded(orderId: string, refund: { refundId: string; paymentId: string }, at: string): Promise<boolean> {
+    // VOIDED too: a capture that landed before the void took effect is refunded, then recorded.
+    const from = [PaymentStatus.PENDING, PaymentStatus.CAPTURED, PaymentStatus.VOIDED];
+    return this.transition(orderId, { to: PaymentStatus.REFUNDED, from, set: { refundId: refund.refundId, paymentId: refund.paymentId }, at });
+  }
+
+  /**
+   * Moves the payment of `orderId` to `to` only while its status is one of `from` (the legal
+   * transitions of PaymentStatus), writing `set` and `updatedAt` with it.
+   */
+  private transition(orderId: string, change: StatusChange): Promise<boolean> {
+    const { to, from, set = {}, at } = change;
+    const status = (value: PaymentStatus) => `:${value.toLowerCase()}`;
+    const fields = { ...set, updatedAt: at };
     return this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: paymentKey(orderId) },
-        UpdateExpression: 'SET #status = :refunded, #refundId = :refundId, #paymentId = :paymentId, #updatedAt = :at',
-        // VOIDED too: a capture that landed before the void took effect is refunded, then recorded.
-        ConditionExpression: '#status IN (:pending, :captured, :voided)',
-        ExpressionAttributeNames: names('status', 'refundId', 'paymentId', 'updatedAt'),
+        UpdateExpression: `SET #status = ${status(to)}, ${Object.keys(fields).map((field) => `#${field} = :${field}`).join(', ')}`,
+        ConditionExpression: from.length === 1 ? `#status = ${status(from[0]!)}` : `#status IN (${from.map(status).join(', ')})`,
+        ExpressionAttributeNames: names('status', ...Object.keys(fields)),
         ExpressionAttributeValues: {
-          ':refunded': PaymentStatus.REFUNDED,
-          ':pending': PaymentStatus.PENDING,
-          ':captured': PaymentStatus.CAPTURED,
-          ':voided': PaymentStatus.VOIDED,
-          ':refundId': refund.refundId,
-          ':paymentId': refund.paymentId,
-          ':at': at,
+          ...Object.fromEntries([to, ...from].map((value) => [status(value), value])),
+          ...Object.fromEntries(Object.entries(fields).map(([field, value]) => [`:${field}`, value])),
         },
       }),
     );

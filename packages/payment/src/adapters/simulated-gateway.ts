@@ -18,7 +18,7 @@ import type {
   GatewayVoidResult,
   PaymentGateway,
 } from '../ports.js';
-import { noDelay } from '../ports.js';
+import { noDelay } from './no-delay.js';
 import { formatOutageWindow, outageAt, type OutageWindow } from './outage-windows.js';
 
 /** Partition key of the simulated gateway's entry for an idempotency key (its state machine). */
