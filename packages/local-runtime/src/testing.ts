@@ -133,3 +133,45 @@ function templateOnce(synthesize: () => TemplateJson): TemplateJson {
   }
   return template;
 }
+
+/** The Lambda context object a handler receives (the `Context` of `@types/aws-lambda`). */
+export interface TestLambdaContext {
+  readonly callbackWaitsForEmptyEventLoop: boolean;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly awsRequestId: string;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+  getRemainingTimeInMillis(): number;
+  done(): void;
+  fail(): void;
+  succeed(): void;
+}
+
+/**
+ * A Lambda context for calling a handler directly in a unit test, as Lambda builds it for
+ * `functionName` ($LATEST, 256 MB, in us-east-1 of account 123456789012, request `req-1`), with
+ * `remainingMs` left before the timeout. ("Using the Lambda context object to retrieve Node.js
+ * function information" in the Lambda Developer Guide.)
+ *
+ * @example
+ * await handler(event, lambdaContext('order-status', 10_000));
+ */
+export function lambdaContext(functionName: string, remainingMs: number): TestLambdaContext {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: 'req-1',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'stream',
+    getRemainingTimeInMillis: () => remainingMs,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

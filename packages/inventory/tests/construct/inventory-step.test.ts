@@ -1,8 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { stepSkeletonOf } from '@order-flow/construct-kit';
+import { assertStepRetries, assertUsesBroughtTable, jitteredRetrier } from '@order-flow/construct-kit/testing';
 import { ErrorName } from '@order-flow/contracts';
 import { describe, expect, it } from 'vitest';
 import { InventoryStep } from '../../src/index.js';
@@ -65,11 +66,7 @@ describe('InventoryStep', () => {
     const template = Template.fromStack(stack);
 
     expect(step.table).toBe(table);
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
-    template.resourceCountIs('AWS::DynamoDB::Table', 0);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ INVENTORY_TABLE_NAME: 'my-stock-table' }) },
-    });
+    assertUsesBroughtTable(template, 'INVENTORY_TABLE_NAME', 'my-stock-table');
   });
 
   it('reserveTask invokes with action reserve, unwraps the payload and retries InventoryContention', () => {
@@ -89,17 +86,7 @@ describe('InventoryStep', () => {
     // The service-exception retrier stays first; ours follows.
     expect(state.Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
     // Throttled, crashed or timed-out environments are retried: reserve is idempotent per orderId.
-    expect(state.Retry).toContainEqual(
-      expect.objectContaining({ ErrorEquals: ['Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout'] }),
-    );
-    expect(state.Retry).toContainEqual({
-      ErrorEquals: [ErrorName.InventoryContention],
-      IntervalSeconds: 1,
-      MaxAttempts: 4,
-      BackoffRate: 2,
-      MaxDelaySeconds: 5,
-      JitterStrategy: 'FULL',
-    });
+    assertStepRetries(state.Retry, jitteredRetrier([ErrorName.InventoryContention], 4, 5));
   });
 
   it('reserveTask takes custom paths and its id as the state name', () => {
@@ -128,14 +115,7 @@ describe('InventoryStep', () => {
     expect(state.Parameters.Payload).toEqual({ action: 'release', 'orderId.$': '$.order.orderId' });
     expect(state.ResultSelector).toEqual({ 'orderId.$': '$.Payload.orderId', 'released.$': '$.Payload.released' });
     expect(state.ResultPath).toBe('$.release');
-    expect(state.Retry.at(-1)).toEqual({
-      ErrorEquals: ['States.ALL'],
-      IntervalSeconds: 1,
-      MaxAttempts: 10,
-      BackoffRate: 2,
-      MaxDelaySeconds: 30,
-      JitterStrategy: 'FULL',
-    });
+    expect(state.Retry.at(-1)).toEqual(jitteredRetrier(['States.ALL'], 10, 30));
     expect(other.Parameters.Payload).toEqual({ action: 'release', 'orderId.$': '$.id' });
     expect(other.ResultPath).toBe('$.rel');
   });

@@ -4,20 +4,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { LOCAL_CREDENTIALS } from '@order-flow/local';
-import { afterEach, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it, inject } from 'vitest';
 import { API_BUNDLE_DIR } from '../../src/bundle.js';
 import getEvent from '../events/api-get-stock.json' with { type: 'json' };
 import putEvent from '../events/api-put-stock.json' with { type: 'json' };
-import { createTestTable } from '../support/dynamodb.js';
+import { useTestTables } from '../support/dynamodb.js';
 
 const run = promisify(execFile);
-type TestTable = Awaited<ReturnType<typeof createTestTable>>;
-let table: TestTable | undefined;
-
-afterEach(async () => {
-  await table?.dispose();
-  table = undefined;
-});
+const newTable = useTestTables();
 
 /**
  * Loads the built bundle in a fresh Node process configured only by the environment the
@@ -46,7 +40,7 @@ process.stdout.write(JSON.stringify(out));`;
 
 describe('stock API bundle (dist/lambda-api)', () => {
   it('serves PUT then GET from the environment alone', async () => {
-    table = await createTestTable();
+    const table = await newTable();
 
     const [putResponse, getResponse] = await invokeBundle(table.tableName, [
       putEvent,

@@ -1,24 +1,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MAX_BODY_BYTES } from '@order-flow/contracts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../src/api-handler.js';
 import getEvent from '../events/api-get-stock.json' with { type: 'json' };
 import putEvent from '../events/api-put-stock.json' with { type: 'json' };
-import { createTestTable } from '../support/dynamodb.js';
+import { useTestTables } from '../support/dynamodb.js';
 
-type TestTable = Awaited<ReturnType<typeof createTestTable>>;
-let table: TestTable | undefined;
+const newTable = useTestTables();
 
 async function setup() {
-  table = await createTestTable([{ sku: 'SKU-A', available: 5, unitPrice: 1250 }]);
+  const table = await newTable([{ sku: 'SKU-A', available: 5, unitPrice: 1250 }]);
   const handler = createApiHandler({ store: table.store, logger: new Logger({ logLevel: 'SILENT' }) });
   return { table, handler };
 }
-
-afterEach(async () => {
-  await table?.dispose();
-  table = undefined;
-});
 
 const get = (sku: string) => ({ ...getEvent, pathParameters: { sku } });
 const put = (sku: string, body: string, headers: Record<string, string> = putEvent.headers) => ({
@@ -103,20 +97,24 @@ describe('stock API PUT /inventory/{sku} on DynamoDB Local', () => {
     expect(bodyOf(response)).toEqual({ sku: 'SKU-A', available: 1_000_000, unitPrice: 1 });
   });
 
-  it.each([
-    ['negative available', '{"available":-1,"unitPrice":100}', 'available'],
-    ['fractional available', '{"available":1.5,"unitPrice":100}', 'available'],
-    ['available over 1,000,000', '{"available":1000001,"unitPrice":100}', 'available'],
-    ['available as a string', '{"available":"5","unitPrice":100}', 'available'],
-    ['negative unitPrice', '{"available":1,"unitPrice":-100}', 'unitPrice'],
-    ['fractional unitPrice', '{"available":1,"unitPrice":9.99}', 'unitPrice'],
-    ['missing unitPrice', '{"available":1}', 'unitPrice'],
-    ['missing available', '{"unitPrice":100}', 'available'],
-  ])('rejects %s with 400 InvalidStock naming %3$s, and writes nothing', async (_case, body, field) => {
+  // Each case breaks one field of a valid body (undefined: the field is left out) and expects
+  // that field, and only it, named.
+  const VALID_STOCK = { available: 1, unitPrice: 100 };
+  it.each<[string, Partial<Record<keyof typeof VALID_STOCK, unknown>>]>([
+    ['negative available', { available: -1 }],
+    ['fractional available', { available: 1.5 }],
+    ['available over 1,000,000', { available: 1_000_001 }],
+    ['available as a string', { available: '5' }],
+    ['negative unitPrice', { unitPrice: -100 }],
+    ['fractional unitPrice', { unitPrice: 9.99 }],
+    ['missing unitPrice', { unitPrice: undefined }],
+    ['missing available', { available: undefined }],
+  ])('rejects %s with 400 InvalidStock naming the field, and writes nothing', async (_case, broken) => {
     const { table, handler } = await setup();
     const before = await table.items();
+    const [field] = Object.keys(broken) as [string];
 
-    const response = await handler(put('SKU-A', body));
+    const response = await handler(put('SKU-A', JSON.stringify({ ...VALID_STOCK, ...broken })));
 
     expect(response.statusCode).toBe(400);
     const parsed = bodyOf(response);

@@ -1,44 +1,42 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ErrorName } from '@order-flow/contracts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OutOfStockError } from '../../src/domain/errors.js';
 import { Inventory } from '../../src/domain/inventory.js';
 import type { StockStore } from '../../src/ports.js';
-import { createTestTable } from '../support/dynamodb.js';
+import { useTestTables, type TestTable } from '../support/dynamodb.js';
+import { TWO_LINE_ORDER, TWO_LINE_RESERVATION, TWO_SKUS } from '../support/stock.js';
 
-type TestTable = Awaited<ReturnType<typeof createTestTable>>;
-let table: TestTable | undefined;
+const newTable = useTestTables();
 
-async function setup(stock = [
-  { sku: 'SKU-A', available: 5, unitPrice: 1250 },
-  { sku: 'SKU-B', available: 1, unitPrice: 300 },
-]) {
-  table = await createTestTable(stock);
+async function setup(stock = TWO_SKUS) {
+  const table = await newTable(stock);
   return { table, inventory: new Inventory(table.store) };
 }
 
-afterEach(async () => {
-  await table?.dispose();
-  table = undefined;
-});
+/**
+ * Makes every TransactWriteItems on `table` fail as DynamoDB cancels a transaction that conflicts
+ * with another (DynamoDB Local never raises TransactionConflict), with `reasons` one per item.
+ */
+function injectTransactionConflict(table: TestTable, message: string, reasons: readonly string[]) {
+  table.client.middlewareStack.add(
+    (next, context) => (args) => {
+      if (context.commandName === 'TransactWriteItemsCommand') {
+        throw new TransactionCanceledException({ message, $metadata: {}, CancellationReasons: reasons.map((Code) => ({ Code })) });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectTransactionConflict' },
+  );
+}
 
 describe('DynamoDbStockStore + Inventory on DynamoDB Local', () => {
   it('reserves all lines in one transaction and stores the reservation', async () => {
     const { table, inventory } = await setup();
 
-    const result = await inventory.reserve('ord_1', [
-      { sku: 'SKU-A', quantity: 2 },
-      { sku: 'SKU-B', quantity: 1 },
-    ]);
+    const result = await inventory.reserve('ord_1', TWO_LINE_ORDER);
 
-    expect(result).toEqual({
-      orderId: 'ord_1',
-      lines: [
-        { sku: 'SKU-A', quantity: 2, unitPrice: 1250, lineTotal: 2500 },
-        { sku: 'SKU-B', quantity: 1, unitPrice: 300, lineTotal: 300 },
-      ],
-      total: 2800,
-    });
+    expect(result).toEqual(TWO_LINE_RESERVATION);
     expect(await table.available('SKU-A')).toBe(3);
     expect(await table.available('SKU-B')).toBe(0);
     expect((await table.items()).get('RES#ord_1')).toMatchObject({ orderId: 'ord_1', status: 'RESERVED', total: 2800 });
@@ -90,14 +88,9 @@ describe('DynamoDbStockStore + Inventory on DynamoDB Local', () => {
 
   it('returns the winner when a concurrent reserve of the same order stored it first, taking stock once', async () => {
     const { table } = await setup();
-    const store = table.store;
-    let reads = 0;
     // This caller saw "no reservation yet" just before the other one committed: two deliveries racing.
-    const racing = new Inventory({
-      ...delegateTo(store),
-      getReservation: (orderId) => (++reads === 1 ? Promise.resolve(undefined) : store.getReservation(orderId)),
-    });
-    const first = await new Inventory(store).reserve('ord_1', [{ sku: 'SKU-A', quantity: 2 }]);
+    const racing = new Inventory(staleOnce(table.store, 'getReservation', undefined).store);
+    const first = await new Inventory(table.store).reserve('ord_1', [{ sku: 'SKU-A', quantity: 2 }]);
 
     const second = await racing.reserve('ord_1', [{ sku: 'SKU-A', quantity: 2 }]);
 
@@ -180,36 +173,20 @@ describe('DynamoDbStockStore + Inventory on DynamoDB Local', () => {
 
   it('re-reads the price when it changes between read and write, and charges the new one', async () => {
     const { table } = await setup();
-    const store = table.store;
-    let reads = 0;
-    const inventory = new Inventory({
-      ...delegateTo(store),
-      // The first read returns the old price, as if an admin repriced right after it.
-      getPrices: async (skus) => (++reads === 1 ? new Map([['SKU-A', 1000]]) : store.getPrices(skus)),
-    });
+    // The first read returns the old price, as if an admin repriced right after it.
+    const prices = staleOnce(table.store, 'getPrices', new Map([['SKU-A', 1000]]));
+    const inventory = new Inventory(prices.store);
 
     const result = await inventory.reserve('ord_1', [{ sku: 'SKU-A', quantity: 1 }]);
 
-    expect(reads).toBe(2);
+    expect(prices.calls()).toBe(2);
     expect(result.total).toBe(1250);
     expect(await table.available('SKU-A')).toBe(4);
   });
 
   it('maps TransactionConflict to InventoryContention (error injected at the client: DynamoDB Local never raises it)', async () => {
     const { table, inventory } = await setup();
-    table.client.middlewareStack.add(
-      (next, context) => (args) => {
-        if (context.commandName === 'TransactWriteItemsCommand') {
-          throw new TransactionCanceledException({
-            message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
-            $metadata: {},
-            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'injectTransactionConflict' },
-    );
+    injectTransactionConflict(table, 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]', ['TransactionConflict', 'None']);
 
     await expect(inventory.reserve('ord_1', [{ sku: 'SKU-A', quantity: 1 }])).rejects.toMatchObject({
       name: ErrorName.InventoryContention,
@@ -220,19 +197,7 @@ describe('DynamoDbStockStore + Inventory on DynamoDB Local', () => {
   it('maps TransactionConflict on release to InventoryContention (error injected at the client)', async () => {
     const { table, inventory } = await setup();
     await inventory.reserve('ord_1', [{ sku: 'SKU-A', quantity: 1 }]);
-    table.client.middlewareStack.add(
-      (next, context) => (args) => {
-        if (context.commandName === 'TransactWriteItemsCommand') {
-          throw new TransactionCanceledException({
-            message: 'Transaction cancelled [None, TransactionConflict]',
-            $metadata: {},
-            CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'injectTransactionConflict' },
-    );
+    injectTransactionConflict(table, 'Transaction cancelled [None, TransactionConflict]', ['None', 'TransactionConflict']);
 
     await expect(inventory.release('ord_1')).rejects.toMatchObject({ name: ErrorName.InventoryContention });
     expect(await table.available('SKU-A')).toBe(4);
@@ -247,6 +212,17 @@ describe('DynamoDbStockStore + Inventory on DynamoDB Local', () => {
     expect(await inventory.getStock('SKU-NONE')).toBeUndefined();
   });
 });
+
+/**
+ * `store`, except that the first call of `method` answers `stale` (what a read just before a
+ * concurrent write saw); every later call reads the table. `calls()` counts the calls.
+ */
+function staleOnce<M extends 'getReservation' | 'getPrices'>(store: StockStore, method: M, stale: Awaited<ReturnType<StockStore[M]>>) {
+  let calls = 0;
+  const read = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
+  const wrapped: StockStore = { ...delegateTo(store), [method]: (...args: unknown[]) => (++calls === 1 ? Promise.resolve(stale) : read(...args)) };
+  return { store: wrapped, calls: () => calls };
+}
 
 /** A StockStore delegating every method to `store`, so a test can override one and keep the rest. */
 function delegateTo(store: StockStore): StockStore {

@@ -1,25 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ErrorName, ValidationError } from '@order-flow/contracts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../src/handler.js';
 import releaseEvent from '../events/release.json' with { type: 'json' };
 import invalidEvent from '../events/reserve-invalid-quantity.json' with { type: 'json' };
 import reserveEvent from '../events/reserve.json' with { type: 'json' };
-import { createTestTable } from '../support/dynamodb.js';
+import { useTestTables } from '../support/dynamodb.js';
 
-type TestTable = Awaited<ReturnType<typeof createTestTable>>;
-let table: TestTable | undefined;
+const newTable = useTestTables();
 
 async function setup() {
-  table = await createTestTable([{ sku: 'SKU-A', available: 5, unitPrice: 1250 }]);
+  const table = await newTable([{ sku: 'SKU-A', available: 5, unitPrice: 1250 }]);
   const handler = createHandler({ store: table.store, logger: new Logger({ logLevel: 'SILENT' }) });
   return { table, handler };
 }
-
-afterEach(async () => {
-  await table?.dispose();
-  table = undefined;
-});
 
 describe('inventory handler (createHandler) on DynamoDB Local', () => {
   it('reserves, then releases, dispatching on action', async () => {

@@ -1,93 +1,20 @@
 /**
  * Module-init priming (src/priming.ts): both functions run their common path as a dry run with
- * the real SDK client. Every dry run completes (a failing one would prime less, silently), no
- * request leaves the process (the table stays empty; an unreachable endpoint changes nothing),
- * and the opt-in warm-up sends one read.
+ * the real SDK client. The shared suite of @order-flow/local checks that every dry run completes,
+ * no request leaves the process, the opt-in warm-up sends one read, and nothing is printed.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { WARM_UP_ENV } from '@order-flow/contracts/lambda-init';
-import { LOCAL_CREDENTIALS } from '@order-flow/local';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describePriming } from '@order-flow/local/testing/vitest';
 import { createApiHandler } from '../../src/api-handler.js';
 import { createHandler } from '../../src/handler.js';
 import { primeApiFunction, primeStepFunction } from '../../src/priming.js';
-import { createTestTable } from '../support/dynamodb.js';
+import { layout } from '../support/dynamodb.js';
 
-type TestTable = Awaited<ReturnType<typeof createTestTable>>;
-let table: TestTable | undefined;
-
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await table?.dispose();
-  table = undefined;
-});
-
-/** A client whose every request would fail: nothing listens on port 1. */
-function unreachableClient() {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }));
-}
-
-describe('inventory priming', () => {
-  it('runs a dry reserve and a dry stock GET to completion and writes nothing', async () => {
-    // Prepare
-    table = await createTestTable();
-
-    // Act
-    const step = await primeStepFunction(createHandler, table.doc, table.tableName);
-    const api = await primeApiFunction(createApiHandler, table.doc, table.tableName);
-
-    // Assess
-    expect(step).toEqual({ dryRuns: 1, failures: [], warmUp: 'off' });
-    expect(api).toEqual({ dryRuns: 1, failures: [], warmUp: 'off' });
-    expect((await table.items()).size).toBe(0);
-  });
-
-  it('sends no request: the dry runs complete with nothing listening', async () => {
-    const client = unreachableClient();
-
-    const step = await primeStepFunction(createHandler, client, 'inventory-nowhere');
-    const api = await primeApiFunction(createApiHandler, client, 'inventory-nowhere');
-
-    expect(step.failures).toEqual([]);
-    expect(api.failures).toEqual([]);
-    client.destroy();
-  });
-
-  it(`sends one read as warm-up when ${WARM_UP_ENV}=true, and only reports a warm-up that fails`, async () => {
-    // Prepare
-    table = await createTestTable();
-    vi.stubEnv(WARM_UP_ENV, 'true');
-    const client = unreachableClient();
-
-    // Act
-    const reachable = await primeStepFunction(createHandler, table.doc, table.tableName);
-    const unreachable = await primeApiFunction(createApiHandler, client, 'inventory-nowhere');
-
-    // Assess
-    expect(reachable).toEqual({ dryRuns: 1, failures: [], warmUp: 'sent' });
-    expect(unreachable).toEqual({ dryRuns: 1, failures: [], warmUp: 'failed' });
-    expect((await table.items()).size).toBe(0);
-    client.destroy();
-  });
-
-  it('prints nothing, even at the level Advanced Logging Controls set (AWS_LAMBDA_LOG_LEVEL)', async () => {
-    // Prepare
-    vi.stubEnv('AWS_LAMBDA_LOG_LEVEL', 'DEBUG');
-    const client = unreachableClient();
-    const stdout = vi.spyOn(process.stdout, 'write');
-    const stderr = vi.spyOn(process.stderr, 'write');
-
-    // Act
-    const step = await primeStepFunction(createHandler, client, 'inventory-nowhere');
-    const api = await primeApiFunction(createApiHandler, client, 'inventory-nowhere');
-
-    // Assess
-    const written = [...stdout.mock.calls, ...stderr.mock.calls].map(([chunk]) => String(chunk)).filter((line) => line.includes('order-flow-prime') || line.includes('ORDER-FLOW-PRIME'));
-    stdout.mockRestore();
-    stderr.mockRestore();
-    expect(written).toEqual([]);
-    expect([...step.failures, ...api.failures]).toEqual([]);
-    client.destroy();
-  });
+describePriming({
+  name: 'inventory priming',
+  dryRuns: 'a dry reserve and a dry stock GET',
+  template: layout,
+  prefix: 'inventory-test',
+  warmUpEnv: WARM_UP_ENV,
+  functions: [(client, tableName) => primeStepFunction(createHandler, client, tableName), (client, tableName) => primeApiFunction(createApiHandler, client, tableName)],
 });

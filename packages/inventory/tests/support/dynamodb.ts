@@ -1,18 +1,13 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { createTestTable as createTable, type TemplateJson } from '@order-flow/local/testing';
-import { inject } from 'vitest';
+import { templateOf } from '@order-flow/construct-kit/testing';
+import { createTestTable as createTable } from '@order-flow/local/testing';
+import { afterEach, inject } from 'vitest';
 import { DynamoDbStockStore } from '../../src/adapters/dynamodb-stock-store.js';
 import { InventoryStep } from '../../src/construct.js';
 import type { StockItem } from '../../src/domain/reservation.js';
 
 /** The table exactly as the construct declares it (keys, indexes); synthesized once per file. */
-function layout(): TemplateJson {
-  const stack = new Stack(new App(), 'TableLayout');
-  new InventoryStep(stack, 'Inventory', { code: lambda.Code.fromInline('exports.handler = () => {}') });
-  return Template.fromStack(stack).toJSON();
-}
+export const layout = templateOf((stack) => new InventoryStep(stack, 'Inventory', { code: lambda.Code.fromInline('exports.handler = () => {}') }));
 
 /** A fresh, uniquely named inventory table on the DynamoDB Local of this test run, seeded with `stock`. */
 export async function createTestTable(stock: readonly StockItem[] = []) {
@@ -33,5 +28,25 @@ export async function createTestTable(stock: readonly StockItem[] = []) {
       return (await store.getStock(sku))?.available;
     },
     dispose: () => table.dispose(),
+  };
+}
+
+/** What {@link createTestTable} returns. */
+export type TestTable = Awaited<ReturnType<typeof createTestTable>>;
+
+/**
+ * For a test file: returns a function that creates a test table seeded with `stock`, and drops
+ * every table it created after each test (the one table lifecycle of the files that use tables).
+ */
+export function useTestTables(): (stock?: readonly StockItem[]) => Promise<TestTable> {
+  let tables: TestTable[] = [];
+  afterEach(async () => {
+    await Promise.all(tables.map((table) => table.dispose()));
+    tables = [];
+  });
+  return async (stock) => {
+    const table = await createTestTable(stock);
+    tables.push(table);
+    return table;
   };
 }

@@ -4,15 +4,15 @@ import { OutOfStockError, UnknownSkuError } from '../../src/domain/errors.js';
 import { Inventory } from '../../src/domain/inventory.js';
 import type { CommitOutcome } from '../../src/ports.js';
 import { InMemoryStockStore } from '../support/in-memory-stock-store.js';
+import { TWO_LINE_ORDER, TWO_LINE_RESERVATION, TWO_SKUS } from '../support/stock.js';
 
 const clock = { now: () => new Date('2026-01-02T03:04:05.000Z') };
 
+/** Order lines from `{ sku: quantity }`, in that order. */
+const linesOf = (quantities: Record<string, number>) => Object.entries(quantities).map(([sku, quantity]) => ({ sku, quantity }));
+
 function setup() {
-  const store = new InMemoryStockStore([
-    { sku: 'SKU-A', available: 5, unitPrice: 1250 },
-    { sku: 'SKU-B', available: 1, unitPrice: 300 },
-    { sku: 'SKU-C', available: 0, unitPrice: 99 },
-  ]);
+  const store = new InMemoryStockStore([...TWO_SKUS, { sku: 'SKU-C', available: 0, unitPrice: 99 }]);
   return { store, inventory: new Inventory(store, clock) };
 }
 
@@ -20,19 +20,9 @@ describe('Inventory.reserve', () => {
   it('prices every line from stock, totals the order and takes the stock', async () => {
     const { store, inventory } = setup();
 
-    const result = await inventory.reserve('ord_1', [
-      { sku: 'SKU-A', quantity: 2 },
-      { sku: 'SKU-B', quantity: 1 },
-    ]);
+    const result = await inventory.reserve('ord_1', TWO_LINE_ORDER);
 
-    expect(result).toEqual({
-      orderId: 'ord_1',
-      lines: [
-        { sku: 'SKU-A', quantity: 2, unitPrice: 1250, lineTotal: 2500 },
-        { sku: 'SKU-B', quantity: 1, unitPrice: 300, lineTotal: 300 },
-      ],
-      total: 2800,
-    });
+    expect(result).toEqual(TWO_LINE_RESERVATION);
     expect(store.stock.get('SKU-A')?.available).toBe(3);
     expect(store.stock.get('SKU-B')?.available).toBe(0);
     expect(store.reservations.get('ord_1')).toMatchObject({ status: 'RESERVED', reservedAt: '2026-01-02T03:04:05.000Z' });
@@ -60,41 +50,26 @@ describe('Inventory.reserve', () => {
     expect(store.stock.get('SKU-A')?.available).toBe(5);
   });
 
-  it('throws OutOfStock listing every short SKU with requested/available, and takes nothing', async () => {
+  it.each([
+    {
+      test: 'throws OutOfStock listing every short SKU with requested/available, and takes nothing',
+      lines: linesOf({ 'SKU-A': 1, 'SKU-B': 2, 'SKU-C': 3 }),
+      type: OutOfStockError,
+      error: { name: ErrorName.OutOfStock, message: 'out of stock: SKU-B (requested 2, available 1), SKU-C (requested 3, available 0)', skus: ['SKU-B', 'SKU-C'] },
+    },
+    {
+      test: 'throws UnknownSku naming the field path of every unknown SKU, and writes nothing',
+      lines: linesOf({ 'SKU-A': 1, 'SKU-X': 1, 'SKU-Y': 1 }),
+      type: UnknownSkuError,
+      error: { name: ErrorName.UnknownSku, message: 'items.1.sku: unknown SKU "SKU-X"; items.2.sku: unknown SKU "SKU-Y"' },
+    },
+  ])('$test', async ({ lines, type, error: expected }) => {
     const { store, inventory } = setup();
 
-    const error = await inventory
-      .reserve('ord_1', [
-        { sku: 'SKU-A', quantity: 1 },
-        { sku: 'SKU-B', quantity: 2 },
-        { sku: 'SKU-C', quantity: 3 },
-      ])
-      .catch((e: unknown) => e);
+    const error = await inventory.reserve('ord_1', lines).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(OutOfStockError);
-    expect((error as OutOfStockError).name).toBe(ErrorName.OutOfStock);
-    expect((error as OutOfStockError).message).toBe(
-      'out of stock: SKU-B (requested 2, available 1), SKU-C (requested 3, available 0)',
-    );
-    expect((error as OutOfStockError).skus).toEqual(['SKU-B', 'SKU-C']);
-    expect(store.stock.get('SKU-A')?.available).toBe(5);
-    expect(store.reservations.size).toBe(0);
-  });
-
-  it('throws UnknownSku naming the field path of every unknown SKU, and writes nothing', async () => {
-    const { store, inventory } = setup();
-
-    const error = await inventory
-      .reserve('ord_1', [
-        { sku: 'SKU-A', quantity: 1 },
-        { sku: 'SKU-X', quantity: 1 },
-        { sku: 'SKU-Y', quantity: 1 },
-      ])
-      .catch((e: unknown) => e);
-
-    expect(error).toBeInstanceOf(UnknownSkuError);
-    expect((error as UnknownSkuError).name).toBe(ErrorName.UnknownSku);
-    expect((error as UnknownSkuError).message).toBe('items.1.sku: unknown SKU "SKU-X"; items.2.sku: unknown SKU "SKU-Y"');
+    expect(error).toBeInstanceOf(type);
+    expect(error).toMatchObject(expected);
     expect(store.stock.get('SKU-A')?.available).toBe(5);
     expect(store.reservations.size).toBe(0);
   });

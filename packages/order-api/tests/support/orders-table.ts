@@ -1,7 +1,6 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { createTestTable, type TemplateJson, type TestTable } from '@order-flow/local/testing';
+import { templateOf } from '@order-flow/construct-kit/testing';
+import { createTestTable, type TestTable } from '@order-flow/local/testing';
 import { OrderStatusStep } from '@order-flow/order-status';
 import { inject } from 'vitest';
 
@@ -12,11 +11,7 @@ export interface OrdersTable extends Omit<TestTable, 'item'> {
 }
 
 /** The table exactly as the construct declares it (keys, indexes); synthesized once per file. */
-function layout(): TemplateJson {
-  const stack = new Stack(new App(), 'TableLayout');
-  new OrderStatusStep(stack, 'OrderStatus', { code: lambda.Code.fromInline('exports.handler = () => {}') });
-  return Template.fromStack(stack).toJSON();
-}
+export const layout = templateOf((stack) => new OrderStatusStep(stack, 'OrderStatus', { code: lambda.Code.fromInline('exports.handler = () => {}') }));
 
 export async function createOrdersTable(): Promise<OrdersTable> {
   const table = await createTestTable({ endpoint: inject('dynamodbEndpoint'), template: layout, prefix: 'api-orders' });

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { describe, expect, it } from 'vitest';
+import { expectOpaque500 as expectBare500, sdkResourceNotFound } from '@order-flow/local/testing/vitest';
+import { describe, it } from 'vitest';
 import { createHandler, type HttpApiEvent } from '../../src/handler.js';
 import type { OrderRecords } from '../../src/ports.js';
 import postEvent from '../events/post-order.json' with { type: 'json' };
@@ -10,12 +11,7 @@ const INTERNAL_TABLE = 'OrderFlow-OrderStatus-OrderStatusTable7F07E6EF-1Q2W3E4R5
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:WorkflowStateMachine8F1B1C15-internal';
 
 /** An error the way the SDK raises one: internal names in the message, a stack with file paths. */
-function internalError(): Error {
-  const error = new Error(`Requested resource not found: Table: ${INTERNAL_TABLE} not found`);
-  error.name = 'ResourceNotFoundException';
-  error.stack = `${error.name}: ${error.message}\n    at DynamoDbOrderStore.get (/var/task/index.mjs:12:345)\n    at OrderService.create (/work/main/packages/order-status/src/order-service.ts:42:7)`;
-  return error;
-}
+const internalError = () => sdkResourceNotFound(INTERNAL_TABLE, ['DynamoDbOrderStore.get (/var/task/index.mjs:12:345)', 'OrderService.create (/work/main/packages/order-status/src/order-service.ts:42:7)']);
 
 const failingOrders: OrderRecords = {
   create: () => Promise.reject(internalError()),
@@ -27,14 +23,7 @@ const failingOrders: OrderRecords = {
 const unusedSfn = { send: () => Promise.reject(internalError()) } as unknown as SFNClient;
 
 /** The 500 answer, and proof that nothing internal reached the client. */
-function expectOpaque500(response: { statusCode: number; body: string; headers?: Record<string, string> }): void {
-  expect(response.statusCode).toBe(500);
-  expect(JSON.parse(response.body)).toEqual({ error: 'InternalError' });
-  const wire = JSON.stringify(response);
-  for (const leak of [' at ', INTERNAL_TABLE, 'OrderStatusTable', '/var/task', '.ts:', '.mjs', 'ResourceNotFound', 'stateMachine:']) {
-    expect(wire).not.toContain(leak);
-  }
-}
+const expectOpaque500 = (response: { statusCode: number; body: string; headers?: Record<string, string> }) => expectBare500(response, [INTERNAL_TABLE, 'OrderStatusTable', 'stateMachine:']);
 
 describe('order API error bodies carry no stack traces or internal names', () => {
   const handler = createHandler({ orders: failingOrders, sfn: unusedSfn, stateMachineArn: STATE_MACHINE_ARN, logger: new Logger({ logLevel: 'SILENT' }) });

@@ -4,6 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { stepSkeletonOf } from '@order-flow/construct-kit';
+import { assertUsesBroughtTable, jitteredRetrier } from '@order-flow/construct-kit/testing';
 import { ErrorName, FailureReason } from '@order-flow/contracts';
 import { describe, expect, it } from 'vitest';
 import { OrderStatusStep } from '../../src/index.js';
@@ -81,11 +82,7 @@ describe('OrderStatusStep resources', () => {
     const template = Template.fromStack(stack);
 
     expect(step.table).toBe(table);
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
-    template.resourceCountIs('AWS::DynamoDB::Table', 0);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ ORDERS_TABLE_NAME: 'my-orders' }) },
-    });
+    assertUsesBroughtTable(template, 'ORDERS_TABLE_NAME', 'my-orders');
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -131,15 +128,20 @@ describe('OrderStatusStep tasks', () => {
     return { json: stack.resolve(build(step).toStateJson()) as TaskStateJson, step, stack };
   }
 
+  /**
+   * The ResultSelector of a status-changing task: orderId, status, the change's own `field` and
+   * updatedAt, each read from the Lambda payload.
+   */
+  const statusChange = (field: string) => ({
+    'orderId.$': '$.Payload.orderId',
+    'status.$': '$.Payload.status',
+    [`${field}.$`]: `$.Payload.${field}`,
+    'updatedAt.$': '$.Payload.updatedAt',
+  });
+
   const SERVICE_RETRY = expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Lambda.ServiceException']) });
   // Throttling, a crashed or timed-out environment: safe to retry because every action is idempotent.
-  const PLATFORM_RETRY = {
-    ErrorEquals: ['Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout'],
-    IntervalSeconds: 1,
-    BackoffRate: 2,
-    MaxAttempts: 5,
-    JitterStrategy: 'FULL',
-  };
+  const PLATFORM_RETRY = jitteredRetrier(['Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout'], 5);
 
   it('createTask sends the order and rebuilds the accepted order as the whole state', () => {
     const { json } = taskJson((step) => step.createTask());
@@ -195,24 +197,12 @@ describe('OrderStatusStep tasks', () => {
       'paymentId.$': '$.payment.paymentId',
       'causedBy.$': '$$.State.Name',
     });
-    expect(json.ResultSelector).toEqual({
-      'orderId.$': '$.Payload.orderId',
-      'status.$': '$.Payload.status',
-      'total.$': '$.Payload.total',
-      'updatedAt.$': '$.Payload.updatedAt',
-    });
+    expect(json.ResultSelector).toEqual(statusChange('total'));
     expect(json.ResultPath).toBe('$.confirmation');
     expect(json.Retry).toEqual([
       SERVICE_RETRY,
       PLATFORM_RETRY,
-      {
-        ErrorEquals: ['States.Timeout'],
-        IntervalSeconds: 1,
-        BackoffRate: 2,
-        MaxAttempts: 3,
-        JitterStrategy: 'FULL',
-        MaxDelaySeconds: 10,
-      },
+      jitteredRetrier(['States.Timeout'], 3, 10),
     ]);
   });
 
@@ -226,18 +216,13 @@ describe('OrderStatusStep tasks', () => {
       causedBy: 'ReserveInventory',
       'error.$': '$.error',
     });
-    expect(json.ResultSelector).toEqual({
-      'orderId.$': '$.Payload.orderId',
-      'status.$': '$.Payload.status',
-      'reason.$': '$.Payload.reason',
-      'updatedAt.$': '$.Payload.updatedAt',
-    });
+    expect(json.ResultSelector).toEqual(statusChange('reason'));
     expect(json.ResultPath).toBe('$.failure');
     expect(json.Retry).toEqual([
       // No service-exception or platform retrier on a compensation: the catch-all (10 attempts)
       // must be the first retrier to see those errors, or it would never be used for them.
       { ErrorEquals: [ErrorName.InvalidInput, ErrorName.OrderNotFound, ErrorName.IllegalTransition], MaxAttempts: 0 },
-      { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 10, JitterStrategy: 'FULL', MaxDelaySeconds: 30 },
+      jitteredRetrier(['States.ALL'], 10, 30),
     ]);
   });
 

@@ -6,7 +6,7 @@ import { createHandler, handler, type OrderStatusHandler } from '../../src/handl
 import { OrderService } from '../../src/order-service.js';
 import { createOrdersTable, type TestTable } from '../support/dynamodb.js';
 import { fixtures } from '../support/fixtures.js';
-import type { LambdaContext } from '@order-flow/lambda-kit';
+import { lambdaContext } from '@order-flow/local/testing';
 
 const CARD_NUMBER = '4242 4242 4242 4242';
 
@@ -40,20 +40,7 @@ function captureLogs(): void {
   }
 }
 
-const context: LambdaContext = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'order-status',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:order-status',
-  memoryLimitInMB: '256',
-  awsRequestId: 'req-1',
-  logGroupName: '/aws/lambda/order-status',
-  logStreamName: 'stream',
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+const context = lambdaContext('order-status', 10_000);
 
 describe('handler: invalid orders (the table stays empty)', () => {
   const order = () => fixtures.orderRequest() as Record<string, unknown>;

@@ -1,7 +1,8 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { stepSkeletonOf } from '@order-flow/construct-kit';
+import { assertStepRetries, assertUsesBroughtTable, jitteredRetrier } from '@order-flow/construct-kit/testing';
 import { ErrorName } from '@order-flow/contracts';
 import { describe, expect, it } from 'vitest';
 import { PaymentStep } from '../../src/index.js';
@@ -61,11 +62,7 @@ describe('PaymentStep', () => {
       return new PaymentStep(stack, 'Payment', { table });
     });
 
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
-    template.resourceCountIs('AWS::DynamoDB::Table', 0);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ PAYMENT_TABLE_NAME: 'payments-prod' }) },
-    });
+    assertUsesBroughtTable(template, 'PAYMENT_TABLE_NAME', 'payments-prod');
   });
 
   describe('chargeTask', () => {
@@ -100,17 +97,7 @@ describe('PaymentStep', () => {
       const state = stack.resolve(step.chargeTask().toStateJson());
 
       // Throttled, crashed or timed-out environments are retried: charge is idempotent per orderId.
-      expect(state.Retry).toContainEqual(
-        expect.objectContaining({ ErrorEquals: ['Lambda.TooManyRequestsException', 'Runtime.ExitError', 'Sandbox.Timedout'] }),
-      );
-      expect(state.Retry).toContainEqual({
-        ErrorEquals: [ErrorName.PaymentGatewayUnavailable],
-        IntervalSeconds: 1,
-        MaxAttempts: 4,
-        MaxDelaySeconds: 8,
-        BackoffRate: 2,
-        JitterStrategy: 'FULL',
-      });
+      assertStepRetries(state.Retry, jitteredRetrier([ErrorName.PaymentGatewayUnavailable], 4, 8));
       const retriers = state.Retry as Retrier[];
       expect(retriers.some((retry) => retry.ErrorEquals.includes('Lambda.ServiceException'))).toBe(true);
       const retried = retriers.flatMap((retry) => retry.ErrorEquals);
@@ -152,14 +139,7 @@ describe('PaymentStep', () => {
         'status.$': '$.Payload.status',
       });
       expect(state.ResultPath).toBe('$.refund');
-      expect(state.Retry.at(-1)).toEqual({
-        ErrorEquals: ['States.ALL'],
-        IntervalSeconds: 1,
-        MaxAttempts: 10,
-        MaxDelaySeconds: 30,
-        BackoffRate: 2,
-        JitterStrategy: 'FULL',
-      });
+      expect(state.Retry.at(-1)).toEqual(jitteredRetrier(['States.ALL'], 10, 30));
     });
 
     it('can be created twice under different ids', () => {

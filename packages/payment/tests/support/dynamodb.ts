@@ -1,8 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { templateOf } from '@order-flow/construct-kit/testing';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createTestTable as createTable, type TemplateJson } from '@order-flow/local/testing';
+import { createTestTable as createTable } from '@order-flow/local/testing';
 import { inject } from 'vitest';
 import { PaymentStep } from '../../src/construct.js';
 
@@ -17,11 +16,7 @@ export interface TestTable {
 }
 
 /** The table exactly as the construct declares it (keys, indexes); synthesized once per file. */
-function layout(): TemplateJson {
-  const stack = new Stack(new App(), 'TableLayout');
-  new PaymentStep(stack, 'Payment', { code: lambda.Code.fromInline('exports.handler = () => {}') });
-  return Template.fromStack(stack).toJSON();
-}
+export const layout = templateOf((stack) => new PaymentStep(stack, 'Payment', { code: lambda.Code.fromInline('exports.handler = () => {}') }));
 
 export async function createTestTable(): Promise<TestTable> {
   const table = await createTable({ endpoint: inject('dynamodbEndpoint'), template: layout, prefix: 'payment' });
