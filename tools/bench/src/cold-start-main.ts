@@ -14,7 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbStockStore, Inventory } from '@order-flow/inventory/runtime';
 import { LOCAL_CREDENTIALS, LocalRuntime } from '@order-flow/local';
 import { WORKFLOW_STACK_NAME, buildApp } from '@order-flow/order-workflow';
-import { HANDLERS, REPO_ROOT, TMP_DIR, bundlePath, ensureTmp, measureBundle, runColdStarts, type Tables } from './cold-start.js';
+import { HANDLERS, REPO_ROOT, TMP_DIR, bundlePath, ensureTmp, lambdaBaseEnv, measureBundle, runColdStarts, type Tables } from './cold-start.js';
 import { metafileBreakdown } from './metafile.js';
 import { renderColdStart } from './report.js';
 
@@ -49,16 +49,7 @@ try {
     runs: COLD_RUNS,
     tables,
     seed: { sku, runId },
-    baseEnv: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    },
+    baseEnv: lambdaBaseEnv(endpoint, region),
     log: (line) => console.log(line),
   });
   const lines: string[] = [];

@@ -13,7 +13,8 @@ import { loadavg } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { LOCAL_CREDENTIALS } from '@order-flow/local';
 import { FUNCTION_INIT_MEASURE, WARM_UP_ENV, type PrimeOutcome } from '@order-flow/contracts/lambda-init';
 import { round, summarize, type Summary } from './stats.js';
 
@@ -193,21 +194,18 @@ export async function buildUnbundled(spec: HandlerSpec): Promise<string> {
   return relative(REPO_ROOT, outfile);
 }
 
-/** Builds the hello-world floor with the same esbuild options as a step bundle. */
-export async function buildHello(): Promise<string> {
-  const outfile = join(TMP_DIR, 'hello', 'index.mjs');
-  await build({
-    entryPoints: [join(here, 'hello-handler.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'error',
-  });
+/**
+ * Bundles `entry` into `outfile` as the floors are built (minified Node 24 ESM, like a step
+ * bundle), with the `extra` options a floor needs; returns `outfile` relative to the repo.
+ */
+async function buildFloor(entry: string, outfile: string, extra: Omit<BuildOptions, 'entryPoints' | 'outfile'>): Promise<string> {
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node24', minify: true, logLevel: 'error', ...extra });
   return relative(REPO_ROOT, outfile);
+}
+
+/** Builds the hello-world floor with the same esbuild options as a step bundle. */
+export function buildHello(): Promise<string> {
+  return buildFloor(join(here, 'hello-handler.ts'), join(TMP_DIR, 'hello', 'index.mjs'), { legalComments: 'none' });
 }
 
 /** Table the hello-dynamodb floor reads (the literal in hello-dynamodb-handler.ts). */
@@ -239,20 +237,10 @@ export function buildHelloDynamoDbTrimmed(): string {
  * an ESM bundle of CommonJS code that requires Node built-ins does not run without it (it is what
  * the CDK's NodejsFunction documentation prescribes for ESM output).
  */
-export async function buildHelloDynamoDbPlain(): Promise<string> {
-  const outfile = join(TMP_DIR, 'floors', 'hello-dynamodb-plain', 'index.mjs');
-  await build({
-    entryPoints: [HELLO_DYNAMODB_ENTRY],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
+export function buildHelloDynamoDbPlain(): Promise<string> {
+  return buildFloor(HELLO_DYNAMODB_ENTRY, join(TMP_DIR, 'floors', 'hello-dynamodb-plain', 'index.mjs'), {
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'error',
   });
-  return relative(REPO_ROOT, outfile);
 }
 
 /**
@@ -409,6 +397,24 @@ export interface ColdStartResults {
   readonly variants: VariantResult[];
   /** os.loadavg() (1/5/15 min) when the section began and when it ended. */
   readonly loadAverage: { readonly before: readonly number[]; readonly after: readonly number[] };
+}
+
+/**
+ * The environment every measured function gets, the same for `pnpm bench` and the cold-start
+ * command: the Lambda variables the handlers read, DynamoDB Local as the endpoint, and the
+ * runtime's local credentials. Logs are written as on Lambda, then discarded by the runner's stdio.
+ */
+export function lambdaBaseEnv(endpoint: string, region: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  };
 }
 
 /** Options of {@link runColdStarts}. */

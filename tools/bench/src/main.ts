@@ -17,7 +17,7 @@ import { DynamoDbStockStore, Inventory } from '@order-flow/inventory/runtime';
 import { LOCAL_CREDENTIALS, LocalRuntime } from '@order-flow/local';
 import { OrderWorkflow, WORKFLOW_STACK_NAME, buildApp } from '@order-flow/order-workflow';
 import { definitionFromTemplate, type AslDefinition } from './asl.js';
-import { HANDLERS, REPO_ROOT, TMP_DIR, bundlePath, ensureTmp, measureBundle, runColdStarts, type Tables } from './cold-start.js';
+import { HANDLERS, REPO_ROOT, TMP_DIR, bundlePath, ensureTmp, lambdaBaseEnv, measureBundle, runColdStarts, type Tables } from './cold-start.js';
 import { measureBill } from './bill.js';
 import { loadPrices, pathScenarios } from './cost.js';
 import { createDirectPath } from './direct.js';
@@ -100,17 +100,7 @@ try {
     runs: COLD_RUNS,
     tables,
     seed: { sku: skus[0]!, runId },
-    baseEnv: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      AWS_REGION: region,
-      AWS_DEFAULT_REGION: region,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-      // Logs are written as on Lambda, then discarded by the runner's stdio.
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-    },
+    baseEnv: lambdaBaseEnv(endpoint, region),
     log,
   });
 

@@ -23,8 +23,8 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, packPackage, type PackedPackage } from '../../scripts/check-packages.ts';
-import { npmRegistry, publishTarball, startLocalRegistry, type LocalRegistry } from './local-registry.ts';
+import { REPO_ROOT, type PackedPackage } from '../../scripts/check-packages.ts';
+import { npmRegistry, publishToLocalRegistry, stopwatch, type LocalRegistry } from './local-registry.ts';
 
 const run = promisify(execFile);
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -69,28 +69,16 @@ describe('published packages, reused outside the workspace', () => {
 
   const readLock = () => JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as PackageLock;
 
-  const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings[label] = Math.round(performance.now() - start);
-    }
-  };
+  const timed = stopwatch(timings);
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(realpathSync(tmpdir()), 'order-flow-consumer-'));
-    const tarballs = join(scratch, 'tarballs');
     app = join(scratch, 'app');
     mkdirSync(app, { recursive: true });
 
-    const started = await Promise.all([
-      timed('pack', () => Promise.all(PACKAGES.map((dir) => packPackage(join(REPO_ROOT, 'packages', dir), tarballs)))),
-      timed('registry start', async () => startLocalRegistry(join(scratch, 'registry'), await npmRegistry(cleanEnv(), scratch))),
-    ]);
-    packed = started[0];
-    const local = (registry = started[1]);
-    await timed('publish', () => Promise.all(packed.map((pkg) => publishTarball(local, pkg.tarball, cleanEnv()))));
+    const published = await publishToLocalRegistry({ scratch, dirs: PACKAGES, uplink: npmRegistry(cleanEnv(), scratch), env: cleanEnv(), timed });
+    packed = published.packed;
+    const local = (registry = published.registry);
 
     // A plain npm project: only third-party pins; the @order-flow packages are added by name below.
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'hold-stock-app', private: true, type: 'module', dependencies: THIRD_PARTY }, null, 2));

@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { runServer } from 'verdaccio';
+import { REPO_ROOT, packPackage, type PackedPackage } from '../../scripts/check-packages.ts';
 
 const run = promisify(execFile);
 
@@ -98,4 +99,49 @@ export async function publishTarball(registry: LocalRegistry, tarball: string, e
     { cwd: dirname(tarball), env, maxBuffer: 16 * 1024 * 1024 },
   );
   return stdout + stderr;
+}
+
+/** Runs a step of a test's setup, recording its wall time. */
+export type TimedStep = <T>(label: string, work: () => Promise<T>) => Promise<T>;
+
+/**
+ * A {@link TimedStep} that records each step's wall time in ms under its label in `timings`
+ * (the tests print them, to show where the minutes go).
+ */
+export function stopwatch(timings: Record<string, number>): TimedStep {
+  return async (label, work) => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[label] = Math.round(performance.now() - start);
+    }
+  };
+}
+
+/**
+ * Packs the workspace packages `dirs` (under packages/) into `<scratch>/tarballs` exactly as they
+ * would be uploaded while Verdaccio starts in `<scratch>/registry` (proxying to `uplink`), then
+ * publishes every tarball to it; the steps are timed as `pack`, `registry start` and `publish`.
+ * If publishing fails the registry is stopped before the error is rethrown.
+ */
+export async function publishToLocalRegistry(options: {
+  readonly scratch: string;
+  readonly dirs: readonly string[];
+  readonly uplink: string | Promise<string>;
+  readonly env: NodeJS.ProcessEnv;
+  readonly timed: TimedStep;
+}): Promise<{ readonly packed: PackedPackage[]; readonly registry: LocalRegistry }> {
+  const { scratch, dirs, env, timed } = options;
+  const [packed, registry] = await Promise.all([
+    timed('pack', () => Promise.all(dirs.map((dir) => packPackage(join(REPO_ROOT, 'packages', dir), join(scratch, 'tarballs'))))),
+    timed('registry start', async () => startLocalRegistry(join(scratch, 'registry'), await options.uplink)),
+  ]);
+  try {
+    await timed('publish', () => Promise.all(packed.map((pkg) => publishTarball(registry, pkg.tarball, env))));
+  } catch (error) {
+    await registry.stop();
+    throw error;
+  }
+  return { packed, registry };
 }

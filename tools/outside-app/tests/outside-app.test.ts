@@ -25,8 +25,8 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, packPackage, type PackedPackage } from '../../scripts/check-packages.ts';
-import { npmRegistry, publishTarball, startLocalRegistry, type LocalRegistry } from '../../consumer-test/tests/local-registry.ts';
+import type { PackedPackage } from '../../scripts/check-packages.ts';
+import { npmRegistry, publishToLocalRegistry, stopwatch, type LocalRegistry } from '../../consumer-test/tests/local-registry.ts';
 
 const run = promisify(execFile);
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -72,14 +72,7 @@ describe('an ordinary CDK app from outside the repository, on the packed @order-
   let packed: PackedPackage[];
   let registry: LocalRegistry | undefined;
 
-  const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings[label] = Math.round(performance.now() - start);
-    }
-  };
+  const timed = stopwatch(timings);
   const template = () => JSON.parse(readFileSync(join(app, 'cdk.out', 'OutsideApp.template.json'), 'utf8')) as Template;
   const resources = (type: string) => Object.values(template().Resources).filter((resource) => resource.Type === type);
   /** The asset directory of a function, by construct id (`aws:asset:path`: the CLI asks synth for it). */
@@ -94,13 +87,9 @@ describe('an ordinary CDK app from outside the repository, on the packed @order-
     const env = appEnv();
 
     const uplink = await npmRegistry(env, scratch);
-    const started = await Promise.all([
-      timed('pack', () => Promise.all(PACKAGES.map((dir) => packPackage(join(REPO_ROOT, 'packages', dir), join(scratch, 'tarballs'))))),
-      timed('registry start', () => startLocalRegistry(join(scratch, 'registry'), uplink)),
-    ]);
-    packed = started[0];
-    const local = (registry = started[1]);
-    await timed('publish', () => Promise.all(packed.map((pkg) => publishTarball(local, pkg.tarball, env))));
+    const published = await publishToLocalRegistry({ scratch, dirs: PACKAGES, uplink, env, timed });
+    packed = published.packed;
+    const local = (registry = published.registry);
 
     // The stranger's project: the fixture files and a manifest with third-party pins only;
     // @order-flow/local is added by name from the registry, as a dev dependency.

@@ -30,6 +30,10 @@ function synth(): { template: Template; states: Record<string, AslState> } {
 
 describe('OrderWorkflowStack', () => {
   const { template, states } = synth();
+  /** Asserts that each state of `path` goes `Next` to the one after it. */
+  const expectPath = (...path: string[]) => {
+    for (const [i, name] of path.slice(0, -1).entries()) expect(states[name]?.Next, `${name}.Next`).toBe(path[i + 1]);
+  };
 
   it('creates three Standard state machines (the workflow, the settlement, the reconciliation), each with logging and tracing', () => {
     const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
@@ -54,11 +58,7 @@ describe('OrderWorkflowStack', () => {
   });
 
   it('follows reserve -> pay -> confirm', () => {
-    expect(states.CreateOrder!.Next).toBe('ReserveInventory');
-    expect(states.ReserveInventory!.Next).toBe('ProcessPayment');
-    expect(states.ProcessPayment!.Next).toBe('ConfirmOrder');
-    expect(states.ConfirmOrder!.Next).toBe('PublishOrderConfirmed');
-    expect(states.PublishOrderConfirmed!.Next).toBe('OrderConfirmed');
+    expectPath('CreateOrder', 'ReserveInventory', 'ProcessPayment', 'ConfirmOrder', 'PublishOrderConfirmed', 'OrderConfirmed');
     expect(states.OrderConfirmed!.Type).toBe('Succeed');
   });
 
@@ -89,16 +89,11 @@ describe('OrderWorkflowStack', () => {
     expect(states.ConfirmedByAnotherExecution).toMatchObject({ Type: 'Succeed' });
     // A failed confirm is read back first: a confirm that landed stands, only a PENDING order is compensated.
     expect(catchOf('ConfirmOrder')).toEqual({ 'States.ALL': 'CheckConfirmed' });
-    expect(states.CheckConfirmed!.Next).toBe('ConfirmedAfterAll');
+    expectPath('CheckConfirmed', 'ConfirmedAfterAll');
     expect(states.CheckConfirmed!.Catch).toBeUndefined();
-    expect(states.ConfirmOrderAfterAll!.Next).toBe('PublishOrderConfirmed');
-    expect(states.RefundAfterConfirmError!.Next).toBe('ReleaseAfterConfirmError');
-    expect(states.ReleaseAfterConfirmError!.Next).toBe('MarkConfirmError');
-    expect(states.MarkConfirmError!.Next).toBe('PublishConfirmError');
-    expect(states.PublishConfirmError!.Next).toBe('INTERNAL_ERROR');
-    expect(states.ReleaseAfterDecline!.Next).toBe('MarkPaymentDeclined');
-    expect(states.MarkPaymentDeclined!.Next).toBe('PublishPaymentDeclined');
-    expect(states.PublishPaymentDeclined!.Next).toBe('PAYMENT_DECLINED');
+    expectPath('ConfirmOrderAfterAll', 'PublishOrderConfirmed');
+    expectPath('RefundAfterConfirmError', 'ReleaseAfterConfirmError', 'MarkConfirmError', 'PublishConfirmError', 'INTERNAL_ERROR');
+    expectPath('ReleaseAfterDecline', 'MarkPaymentDeclined', 'PublishPaymentDeclined', 'PAYMENT_DECLINED');
   });
 
   it('retries transient gateway errors with backoff and full jitter, never declines', () => {

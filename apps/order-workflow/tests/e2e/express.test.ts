@@ -15,10 +15,10 @@ import type { OrderRequest } from '@order-flow/contracts';
 import { LOCAL_CREDENTIALS } from '@order-flow/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalOrderStack } from '../../src/local/stack.js';
+import { testOrders } from './support/test-orders.js';
 
 let stack: LocalOrderStack;
 let sfn: SFNClient;
-let seq = 0;
 /** Every execution of the workflow state machine and its last status, from the engine's status changes. */
 const executions = new Map<string, string>();
 
@@ -40,15 +40,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function freshSku(available: number, unitPrice = 1000): Promise<string> {
-  const sku = `SKU-X${++seq}-${Date.now().toString(36)}`;
-  await stack.seedStock([{ sku, available, unitPrice }]);
-  return sku;
-}
-
-function order(token: string, items: OrderRequest['items']): OrderRequest {
-  return { orderId: `ord_express_${++seq}_${Date.now().toString(36)}`, customerId: 'cus_express', items, payment: { token }, currency: 'USD' };
-}
+const { freshSku, order } = testOrders(() => stack, { sku: 'X', order: 'express', customer: 'cus_express' });
 
 async function post(body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${stack.apiUrl}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

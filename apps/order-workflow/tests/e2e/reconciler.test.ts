@@ -42,6 +42,29 @@ function order(token: string, sku: string, quantity = 1): OrderRequest {
   return { orderId: `ord_rc_${++seq}_${run}`, customerId: 'cus_rc', items: [{ sku, quantity }], payment: { token }, currency: 'USD' };
 }
 
+/**
+ * What one settlement of `o` for `reason` leaves: its SKU back to `stock` units, the payment
+ * voided, one OrderFailed event and one settled settlement.
+ */
+async function expectCompensatedOnce(o: OrderRequest, sku: string, stock: number, reason: string): Promise<void> {
+  expect(await stack.stock(sku)).toBe(stock);
+  expect((await stack.payment(o.orderId!))?.status).toBe('VOIDED');
+  expect(failedEvents(o.orderId!)).toHaveLength(1);
+  expect(settlementsOf(o.orderId!)).toEqual([expect.objectContaining({ settled: true, reason })]);
+}
+
+/**
+ * What a dead execution leaves behind: an order of `quantity` units of a fresh SKU (`available`
+ * in stock) created and its stock reserved, nothing after.
+ */
+async function strandedOrder(available: number, quantity = 1): Promise<{ sku: string; o: OrderRequest }> {
+  const sku = await freshSku(available);
+  const o = order('tok_visa', sku, quantity);
+  await stack.runtime.invoke(orderStatusFunction(), { action: 'create', order: o });
+  await stack.runtime.invoke(inventoryFunction(), { action: 'reserve', orderId: o.orderId, items: o.items });
+  return { sku, o };
+}
+
 const failedEvents = (orderId: string) => stack.events().filter((e) => e['detail-type'] === 'OrderFailed' && (e.detail as { orderId: string }).orderId === orderId);
 const settlementsOf = (orderId: string) => stack.settlements().filter((s) => s.orderId === orderId);
 
@@ -120,10 +143,7 @@ describe('reconciler: every order a workflow left PENDING is settled once', () =
     // The workflow's timeout covers its worst-case retry budget (checked at synth), so no real
     // execution of it can time out here: what one leaves behind (order PENDING, stock reserved)
     // is made by the step functions, and its event is built the way the engine builds its own.
-    const sku = await freshSku(5);
-    const o = order('tok_visa', sku, 2);
-    await stack.runtime.invoke(orderStatusFunction(), { action: 'create', order: o });
-    await stack.runtime.invoke(inventoryFunction(), { action: 'reserve', orderId: o.orderId, items: o.items });
+    const { sku, o } = await strandedOrder(5, 2);
     const template = stack.runtime.events.list({ source: 'aws.states' })[0]!.event;
     const now = stack.runtime.clock.now();
     const executionArn = stack.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${o.orderId}`;
@@ -142,10 +162,7 @@ describe('reconciler: every order a workflow left PENDING is settled once', () =
     await until(async () => (await stack.order(o.orderId!))?.status === 'FAILED', 'the settlement');
     await stack.settlementsDone();
     expect(await stack.order(o.orderId!)).toMatchObject({ status: 'FAILED', reason: 'TIMED_OUT' });
-    expect(await stack.stock(sku)).toBe(5);
-    expect((await stack.payment(o.orderId!))?.status).toBe('VOIDED');
-    expect(failedEvents(o.orderId!)).toHaveLength(1);
-    expect(settlementsOf(o.orderId!)).toEqual([expect.objectContaining({ settled: true, reason: 'TIMED_OUT' })]);
+    await expectCompensatedOnce(o, sku, 5, 'TIMED_OUT');
   });
 
   it('an execution whose CreateOrder never recorded the order (failure injected at the task: the real table cannot be made to fail alone) ends with the order recorded FAILED(WORKFLOW_FAILED), once', async () => {
@@ -167,10 +184,7 @@ describe('reconciler: every order a workflow left PENDING is settled once', () =
     const record = await stack.order(o.orderId!);
     expect(record).toMatchObject({ status: 'FAILED', reason: 'WORKFLOW_FAILED', items: o.items, customerId: o.customerId });
     expect(record!.history.at(-1)).toMatchObject({ status: 'FAILED', causedBy: 'Reconciler' });
-    expect(await stack.stock(sku)).toBe(2);
-    expect((await stack.payment(o.orderId!))?.status).toBe('VOIDED');
-    expect(failedEvents(o.orderId!)).toHaveLength(1);
-    expect(settlementsOf(o.orderId!)).toEqual([expect.objectContaining({ settled: true, reason: 'WORKFLOW_FAILED' })]);
+    await expectCompensatedOnce(o, sku, 2, 'WORKFLOW_FAILED');
   });
 
   it('negative control: an invalid order (refused by CreateOrder) and an OrderConflict (the id belongs to another order) trigger nothing and write nothing', async () => {
@@ -201,11 +215,8 @@ describe('reconciler: every order a workflow left PENDING is settled once', () =
   });
 
   it('the sweep: an order PENDING past the workflow timeout with no execution (it died with a runtime) is settled STALLED by the schedule, once', async () => {
-    const sku = await freshSku(4);
-    const o = order('tok_visa', sku, 3);
     // What a dead execution leaves behind: the order created and its stock reserved, nothing after.
-    await stack.runtime.invoke(orderStatusFunction(), { action: 'create', order: o });
-    await stack.runtime.invoke(inventoryFunction(), { action: 'reserve', orderId: o.orderId, items: o.items });
+    const { sku, o } = await strandedOrder(4, 3);
     expect(await stack.stock(sku)).toBe(1);
 
     // 30 virtual minutes: two sweeps run, but the order is younger than timeout + margin (65 min).
@@ -229,10 +240,7 @@ describe('reconciler: every order a workflow left PENDING is settled once', () =
   });
 
   it('a settlement rides out a 40-minute payment outage (longer than its tasks\' retries): settled once, in a later round', async () => {
-    const sku = await freshSku(3);
-    const o = order('tok_visa', sku);
-    await stack.runtime.invoke(orderStatusFunction(), { action: 'create', order: o });
-    await stack.runtime.invoke(inventoryFunction(), { action: 'reserve', orderId: o.orderId, items: o.items });
+    const { sku, o } = await strandedOrder(3);
     stack.runtime.setFaults({ functions: { [paymentFunctionName()]: { throttleRate: 1 } } });
     const sweep = settleStrandedOrders(stack, { olderThanSeconds: 0 });
     await stack.runtime.clock.sleep(40 * MINUTE);
@@ -248,10 +256,7 @@ describe('reconciler: every order a workflow left PENDING is settled once', () =
   });
 
   it('what cannot be compensated stays visible: payment down through every round of retries (2 h) -> an unsettled record, the order left PENDING, the settlement FAILED', async () => {
-    const sku = await freshSku(3);
-    const o = order('tok_visa', sku);
-    await stack.runtime.invoke(orderStatusFunction(), { action: 'create', order: o });
-    await stack.runtime.invoke(inventoryFunction(), { action: 'reserve', orderId: o.orderId, items: o.items });
+    const { sku, o } = await strandedOrder(3);
     stack.runtime.setFaults({ functions: { [paymentFunctionName()]: { throttleRate: 1 } } });
     const began = stack.runtime.clock.now();
     try {

@@ -4,12 +4,11 @@
  * afterwards — order record and history, stock, reservation, payment — not only the output.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrderRequest } from '@order-flow/contracts';
 import { DynamoDbOrderStore, OrderService } from '@order-flow/order-status/runtime';
 import { LocalOrderStack } from '../../src/local/stack.js';
+import { testOrders } from './support/test-orders.js';
 
 let workflow: LocalOrderStack;
-let seq = 0;
 
 beforeAll(async () => {
   workflow = await LocalOrderStack.start();
@@ -19,15 +18,7 @@ afterAll(async () => {
 });
 
 /** A fresh SKU per test keeps the tests independent while they share one runtime. */
-async function freshSku(available: number, unitPrice = 1000): Promise<string> {
-  const sku = `SKU-T${++seq}-${Date.now().toString(36)}`;
-  await workflow.seedStock([{ sku, available, unitPrice }]);
-  return sku;
-}
-
-function order(token: string, items: OrderRequest['items']): OrderRequest {
-  return { orderId: `ord_e2e_${++seq}_${Date.now().toString(36)}`, customerId: 'cus_e2e', items, payment: { token }, currency: 'USD' };
-}
+const { freshSku, order } = testOrders(() => workflow, { sku: 'T', order: 'e2e', customer: 'cus_e2e' });
 
 describe('order workflow, end to end on the synthesized state machine', () => {
   it('confirms an order: stock taken once, payment captured for the priced total, history PENDING -> CONFIRMED', async () => {
@@ -168,7 +159,7 @@ describe('order workflow, end to end on the synthesized state machine', () => {
     let result;
     try {
       // Every CreateOrder attempt crashes after writing: the retries must find the same order.
-      result = await workflow.submit(o, { name: `exec-${seq}-no-id` });
+      result = await workflow.submit(o, { name: `exec-${sku}-no-id` });
     } finally {
       workflow.runtime.setFaults({});
     }

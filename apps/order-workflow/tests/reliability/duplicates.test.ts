@@ -11,7 +11,7 @@ import type { LocalOrderStack } from '../../src/local/stack.js';
 import { deliverAtOnce, deliverTimes, effectsOf, type Answer, type Batch } from './support/deliveries.js';
 import { checkInvariants } from './support/invariants.js';
 import { report } from './support/report.js';
-import { orderOf, runId } from './support/workload.js';
+import { orderOf, ordersOf, runId } from './support/workload.js';
 import { reliabilityStack, workflowTypeUnderTest } from './support/workflow-type.js';
 
 const EXPRESS = workflowTypeUnderTest() === 'EXPRESS';
@@ -49,12 +49,21 @@ const expectSame = (batch: Batch) => {
   for (const answer of batch.answers) expect(answer).toEqual(batch.answers[0]);
 };
 
+/**
+ * A scenario's start: its clock, a fresh run id (scenarios sharing the stack never share SKUs or
+ * orderIds), and the SKU `SKU-<name>-<run>` seeded with `available` units at `unitPrice`.
+ */
+async function scenario(name: string, available: number, unitPrice: number) {
+  const startedAt = Date.now();
+  const run = runId();
+  const sku = `SKU-${name}-${run}`;
+  await stack.seedStock([{ sku, available, unitPrice }]);
+  return { startedAt, run, sku };
+}
+
 describe('5. duplicate delivery', () => {
   it('each step invoked twice with the same input: same result, one effect', async (context) => {
-    const startedAt = Date.now();
-    const run = runId();
-    const sku = `SKU-DUP-${run}`;
-    await stack.seedStock([{ sku, available: 10, unitPrice: 400 }]);
+    const { startedAt, run, sku } = await scenario('DUP', 10, 400);
     const order = orderOf(`ord_dup_${run}`, [{ sku, quantity: 3 }]);
     const { orderId } = order as { orderId: string };
     const twice = async (name: string, event: unknown) => [await stack.runtime.invoke(fn(name), event), await stack.runtime.invoke(fn(name), event)] as const;
@@ -91,16 +100,8 @@ describe('5. duplicate delivery', () => {
   });
 
   it('a whole execution run again under the same orderId (new name) changes nothing; the same name is ExecutionAlreadyExists', async (context) => {
-    const startedAt = Date.now();
-    const run = runId();
-    const sku = `SKU-RERUN-${run}`;
-    await stack.seedStock([{ sku, available: 5, unitPrice: 300 }]);
-    const orders = [
-      orderOf(`ord_rerun_ok_${run}`, [{ sku, quantity: 2 }], 'tok_visa'),
-      orderOf(`ord_rerun_declined_${run}`, [{ sku, quantity: 1 }], 'tok_chargeDeclined'),
-      orderOf(`ord_rerun_flaky_${run}`, [{ sku, quantity: 1 }], 'tok_gatewayFlaky'),
-      orderOf(`ord_rerun_short_${run}`, [{ sku, quantity: 9 }], 'tok_visa'),
-    ];
+    const { startedAt, run, sku } = await scenario('RERUN', 5, 300);
+    const orders = ordersOf('rerun', run, sku, ['ok', 'declined', 'flaky', 'short']);
     const first = await Promise.all(orders.map((order) => stack.submit(order, { name: order.orderId! })));
     const before = await stack.snapshotTables();
 
@@ -131,10 +132,7 @@ describe('5. duplicate delivery', () => {
   });
 
   it(`every step action delivered ${AT_ONCE} times at the same moment, for several orders: same answers, one effect, compensations once`, async (context) => {
-    const startedAt = Date.now();
-    const run = runId();
-    const sku = `SKU-ATONCE-${run}`;
-    await stack.seedStock([{ sku, available: 10, unitPrice: 500 }]);
+    const { startedAt, run, sku } = await scenario('ATONCE', 10, 500);
     const batches: Batch[] = [];
     const atOnce = async (name: string, event: unknown) => {
       const batch = await deliverTimes(stack, live(name), event, AT_ONCE);
@@ -210,10 +208,7 @@ describe('5. duplicate delivery', () => {
   });
 
   it('a charge racing its refund and a reserve racing its release, in both orders: no money or stock kept, late redeliveries refused', async (context) => {
-    const startedAt = Date.now();
-    const run = runId();
-    const sku = `SKU-RACE-${run}`;
-    await stack.seedStock([{ sku, available: 20, unitPrice: 700 }]);
+    const { startedAt, run, sku } = await scenario('RACE', 20, 700);
     const won = { charge: 0, refund: 0, reserve: 0, release: 0 };
     const environments: number[] = [];
     /** Both events at once; the answers come back in [forward, compensation] order. */
@@ -275,19 +270,9 @@ describe('5. duplicate delivery', () => {
   });
 
   it('a whole execution started twice at the same moment under two names for the same orderId: the same outcome, one effect', async (context) => {
-    const startedAt = Date.now();
-    const run = runId();
-    const sku = `SKU-TWIN-${run}`;
     // Room for every reservation at once (2+1+1+1+1), so the outcomes do not depend on timing.
-    await stack.seedStock([{ sku, available: 6, unitPrice: 300 }]);
-    const orders = [
-      orderOf(`ord_twin_ok_${run}`, [{ sku, quantity: 2 }], 'tok_visa'),
-      orderOf(`ord_twin_mc_${run}`, [{ sku, quantity: 1 }], 'tok_mastercard'),
-      orderOf(`ord_twin_flaky_${run}`, [{ sku, quantity: 1 }], 'tok_gatewayFlaky'),
-      orderOf(`ord_twin_declined_${run}`, [{ sku, quantity: 1 }], 'tok_chargeDeclined'),
-      orderOf(`ord_twin_down_${run}`, [{ sku, quantity: 1 }], 'tok_gatewayDown'),
-      orderOf(`ord_twin_short_${run}`, [{ sku, quantity: 9 }], 'tok_visa'),
-    ];
+    const { startedAt, run, sku } = await scenario('TWIN', 6, 300);
+    const orders = ordersOf('twin', run, sku, ['ok', 'mc', 'flaky', 'declined', 'down', 'short']);
 
     const twins = await Promise.all(
       orders.map((order) => Promise.all([stack.submit(order, { name: `${order.orderId!}-a` }), stack.submit(order, { name: `${order.orderId!}-b` })])),
@@ -331,10 +316,7 @@ describe('5. duplicate delivery', () => {
   });
 
   it('negative control: a double capture, a double release and a second history entry put into the tables are each caught', async (context) => {
-    const startedAt = Date.now();
-    const run = runId();
-    const sku = `SKU-CTRL-${run}`;
-    await stack.seedStock([{ sku, available: 4, unitPrice: 250 }]);
+    const { startedAt, run, sku } = await scenario('CTRL', 4, 250);
     const orderId = `ord_ctrl_${run}`;
     expect((await stack.submit(orderOf(orderId, [{ sku, quantity: 1 }]))).status).toBe('SUCCEEDED');
     const options = { initialStock: { [sku]: 4 } };

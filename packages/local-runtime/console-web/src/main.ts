@@ -463,6 +463,27 @@ function showView(view: string): void {
 
 // ---------- start ----------
 
+/**
+ * Wires a paged list's controls: choosing in the `filter` select hands its value to `onFilter`
+ * (which resets the list's page tokens) and goes back to the first page; `previous` and `next`
+ * move one page (never before the first). Each loads the list again.
+ */
+function wirePager(ids: { filter: string; previous: string; next: string }, pager: { page: number }, load: () => Promise<void>, onFilter: (value: string) => void): void {
+  $(ids.filter).addEventListener('change', (event) => {
+    onFilter((event.target as HTMLSelectElement).value);
+    pager.page = 0;
+    void load();
+  });
+  $(ids.previous).addEventListener('click', () => {
+    pager.page = Math.max(0, pager.page - 1);
+    void load();
+  });
+  $(ids.next).addEventListener('click', () => {
+    pager.page++;
+    void load();
+  });
+}
+
 async function main(): Promise<void> {
   state.info = await api('/api/info');
   const { stateMachines } = await api<{ stateMachines: Machine[] }>('/api/state-machines');
@@ -485,19 +506,9 @@ async function main(): Promise<void> {
   $('zoom-in').addEventListener('click', () => state.graph?.zoom(1.2));
   $('zoom-out').addEventListener('click', () => state.graph?.zoom(1 / 1.2));
   $('zoom-fit').addEventListener('click', () => state.graph?.fit());
-  $('status-filter').addEventListener('change', (event) => {
-    state.statusFilter = (event.target as HTMLSelectElement).value;
+  wirePager({ filter: 'status-filter', previous: 'page-newer', next: 'page-older' }, state, loadExecutions, (value) => {
+    state.statusFilter = value;
     state.pageTokens = [null];
-    state.page = 0;
-    void loadExecutions();
-  });
-  $('page-newer').addEventListener('click', () => {
-    state.page = Math.max(0, state.page - 1);
-    void loadExecutions();
-  });
-  $('page-older').addEventListener('click', () => {
-    state.page++;
-    void loadExecutions();
   });
   $('start-form').addEventListener('submit', (event) => void startExecution(event));
   $('start-input').addEventListener('input', validateInput);
@@ -526,19 +537,9 @@ async function main(): Promise<void> {
     if (state.selected) showCommand(`aws stepfunctions get-execution-history --execution-arn ${state.selected.executionArn} ${cliBase()}`);
   });
   $('close-execution').addEventListener('click', closeExecution);
-  $('table-select').addEventListener('change', (event) => {
-    tableState.name = (event.target as HTMLSelectElement).value;
+  wirePager({ filter: 'table-select', previous: 'items-prev', next: 'items-next' }, tableState, loadItems, (value) => {
+    tableState.name = value;
     tableState.tokens = [null];
-    tableState.page = 0;
-    void loadItems();
-  });
-  $('items-prev').addEventListener('click', () => {
-    tableState.page = Math.max(0, tableState.page - 1);
-    void loadItems();
-  });
-  $('items-next').addEventListener('click', () => {
-    tableState.page++;
-    void loadItems();
   });
   $('functions-refresh').addEventListener('click', () => void loadFunctions());
   busEvents = (await api<{ events: BusEvent[] }>('/api/events')).events;

@@ -20,23 +20,22 @@ export function toCreateTableInput(tableName: string, properties: Props): Create
     AttributeDefinitions: properties.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
     BillingMode: 'PAY_PER_REQUEST',
   };
-  const gsis = properties.GlobalSecondaryIndexes as Props[] | undefined;
-  if (gsis?.length) {
-    input.GlobalSecondaryIndexes = gsis.map((index) => ({
-      IndexName: index.IndexName as string,
-      KeySchema: index.KeySchema as NonNullable<CreateTableCommandInput['KeySchema']>,
-      Projection: index.Projection as { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE' },
-    }));
-  }
-  const lsis = properties.LocalSecondaryIndexes as Props[] | undefined;
-  if (lsis?.length) {
-    input.LocalSecondaryIndexes = lsis.map((index) => ({
-      IndexName: index.IndexName as string,
-      KeySchema: index.KeySchema as NonNullable<CreateTableCommandInput['KeySchema']>,
-      Projection: index.Projection as { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE' },
-    }));
-  }
+  const gsis = secondaryIndexes(properties.GlobalSecondaryIndexes);
+  if (gsis) input.GlobalSecondaryIndexes = gsis;
+  const lsis = secondaryIndexes(properties.LocalSecondaryIndexes);
+  if (lsis) input.LocalSecondaryIndexes = lsis;
   return input;
+}
+
+/** A template's GSI or LSI list as CreateTable takes it (name, keys, projection), or undefined when empty. */
+function secondaryIndexes(indexes: unknown) {
+  const list = indexes as Props[] | undefined;
+  if (!list?.length) return undefined;
+  return list.map((index) => ({
+    IndexName: index.IndexName as string,
+    KeySchema: index.KeySchema as NonNullable<CreateTableCommandInput['KeySchema']>,
+    Projection: index.Projection as { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE' },
+  }));
 }
 
 /**

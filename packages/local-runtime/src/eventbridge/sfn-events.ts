@@ -5,21 +5,15 @@
  * TIMED_OUT, ABORTED).
  */
 import { randomUUID } from 'node:crypto';
+import type { ExecutionDescription } from '@order-flow/step-functions';
 
-/** What the event is built from (`ExecutionDescription` of the engine fits). */
-export interface ExecutionStatusSource {
-  readonly executionArn: string;
-  readonly stateMachineArn: string;
-  readonly name: string;
+/**
+ * What the event is built from: the engine's `ExecutionDescription`, with any status text (the
+ * event carries it as is).
+ */
+export interface ExecutionStatusSource extends Omit<ExecutionDescription, 'status'> {
+  /** The execution's status (`RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`). */
   readonly status: string;
-  readonly startDate: Date;
-  readonly stopDate?: Date;
-  /** Input JSON text. */
-  readonly input: string;
-  /** Output JSON text (SUCCEEDED only). */
-  readonly output?: string;
-  readonly error?: string;
-  readonly cause?: string;
 }
 
 /** The `detail` of the event, as AWS documents it (dates in epoch milliseconds). */

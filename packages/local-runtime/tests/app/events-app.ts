@@ -3,29 +3,21 @@
  * target with an InputTransformer, a state machine target with an InputPath), a disabled rule,
  * and a `rate(5 minutes)` scheduled rule.
  */
-import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { fixtureFunction } from './fixture-function.ts';
 
 export const EVENTS_STACK = 'EventsTestStack';
 export const ORDERS_BUS = 'orders-bus';
-
-const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
 /** Synthesizes the events test app into `outdir` and returns it. */
 export function synthEventsApp(outdir: string): string {
   const app = new App({ outdir });
   const stack = new Stack(app, EVENTS_STACK);
   // The chaos fixture answers `{ echo: event }` for any event without a known action.
-  const handler = new lambda.Function(stack, 'Handler', {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(fixture('chaos-fn')),
-    timeout: Duration.seconds(5),
-  });
+  const handler = fixtureFunction(stack, 'Handler', 'chaos-fn', { timeout: Duration.seconds(5) });
   const flow = new sfn.StateMachine(stack, 'Flow', {
     definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Accept', { parameters: { 'accepted.$': '$.orderId' } })),
   });

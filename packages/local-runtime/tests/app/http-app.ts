@@ -3,34 +3,26 @@
  * an AssemblyResolver and one LocalFunction per function, so the HTTP API tests need no
  * DynamoDB Local.
  */
-import { fileURLToPath } from 'node:url';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { readCloudAssembly, type CloudAssembly } from '@order-flow/local/cloudformation';
 import type { HttpFunctionInvoker } from '@order-flow/local/apigateway';
 import { LocalFunction, locateFunctionCode } from '@order-flow/local/lambda';
 import { AssemblyResolver } from '@order-flow/local/cloudformation';
+import { fixtureFunction } from './fixture-function.ts';
 
 export const HTTP_STACK = 'HttpApiTestStack';
-
-const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
 /** Synthesizes the HTTP API test app into `outdir`. */
 export function synthHttpApp(outdir: string): void {
   const app = new App({ outdir });
   const stack = new Stack(app, HTTP_STACK);
-  const echo = new lambda.Function(stack, 'Echo', {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(fixture('http-echo-fn')),
-    timeout: Duration.seconds(10),
-  });
+  const echo = fixtureFunction(stack, 'Echo', 'http-echo-fn', { timeout: Duration.seconds(10) });
   const api = new apigw.HttpApi(stack, 'Api');
   const v2 = new HttpLambdaIntegration('EchoV2', echo);
   api.addRoutes({ path: '/orders', methods: [apigw.HttpMethod.POST], integration: v2 });

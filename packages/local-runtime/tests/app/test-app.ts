@@ -2,14 +2,12 @@
  * A tiny CDK app used by the tests: what the local runtime reads is exactly what `app.synth()`
  * writes, so the tests exercise real cloud assembly output rather than a hand-written template.
  */
-import { fileURLToPath } from 'node:url';
 import { App, CfnOutput, CfnWaitConditionHandle, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-
-const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+import { fixtureFunction } from './fixture-function.ts';
 
 export const STACK = 'LocalRuntimeTestStack';
 export const CONSUMER_STACK = 'LocalRuntimeConsumerStack';
@@ -33,20 +31,14 @@ export function synthTestApp(outdir: string): string {
     sortKey: { name: 'createdAt', type: dynamodb.AttributeType.STRING },
   });
 
-  const store = new lambda.Function(stack, 'Store', {
-    runtime: lambda.Runtime.NODEJS_24_X,
+  const store = fixtureFunction(stack, 'Store', 'store-fn', {
     architecture: lambda.Architecture.ARM_64,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(fixture('store-fn')),
     memorySize: 256,
     timeout: Duration.seconds(10),
     environment: { TABLE_NAME: items.tableName, INDEX_TABLE_ARN: indexed.tableArn, ROLE: 'store' },
   });
   items.grantReadWriteData(store);
-  const chaos = new lambda.Function(stack, 'Chaos', {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(fixture('chaos-fn')),
+  const chaos = fixtureFunction(stack, 'Chaos', 'chaos-fn', {
     timeout: Duration.seconds(1),
     environment: { ROLE: 'chaos' },
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { FaultConfigError, FunctionError, LOCAL_CREDENTIALS, LocalRuntime, type FaultConfig } from '@order-flow/local';
+import { FaultConfigError, FunctionError, LOCAL_CREDENTIALS, LocalRuntime, type FaultConfig, type FaultStats } from '@order-flow/local';
 import { STACK } from '../app/test-app.ts';
 
 const STORE = `${STACK}/Store`;
@@ -39,38 +39,38 @@ describe('fault injection driven by configuration', () => {
   };
 
   describe('functions', () => {
-    it('crashAfterSuccessRate 1: the side effect happens, the caller sees Runtime.ExitError', async () => {
-      runtime.setFaults({ functions: { [STORE]: { crashAfterSuccessRate: 1 } } });
-      const id = `crash-${randomUUID()}`;
+    // Each fault on a direct invoke: the error the caller sees, whether the side effect happened, and the counters.
+    it.each<{ title: string; faults: FaultConfig['functions']; error: Partial<Error>; sideEffect: boolean; stats: (stats: FaultStats) => void }>([
+      {
+        title: 'crashAfterSuccessRate 1: the side effect happens, the caller sees Runtime.ExitError',
+        faults: { [STORE]: { crashAfterSuccessRate: 1 } },
+        error: { name: 'Runtime.ExitError' },
+        sideEffect: true,
+        stats: (stats) => expect(stats.functions[STORE]).toEqual({ invocations: 1, crashAfterSuccess: 1, timeoutAfterSuccess: 0, throttle: 0 }),
+      },
+      {
+        title: 'timeoutAfterSuccessRate 1: the side effect happens, the caller sees Sandbox.Timedout with the function timeout',
+        faults: { Store: { timeoutAfterSuccessRate: 1 } }, // a path suffix names the function too
+        error: { name: 'Sandbox.Timedout', message: 'Task timed out after 10.00 seconds' },
+        sideEffect: true,
+        stats: (stats) => expect(stats.functions.Store?.timeoutAfterSuccess).toBe(1),
+      },
+      {
+        title: 'throttleRate 1: fails before running, with no side effect',
+        faults: { [STORE]: { throttleRate: 1 } },
+        error: { name: 'Lambda.TooManyRequestsException' },
+        sideEffect: false,
+        stats: (stats) => expect(stats).toMatchObject({ functions: { [STORE]: { throttle: 1 } }, total: 1 }),
+      },
+    ])('$title', async ({ faults, error: expected, sideEffect, stats }) => {
+      runtime.setFaults({ functions: faults });
+      const id = `fault-${randomUUID()}`;
 
       const error = await failureOf(runtime.invoke(STORE, { action: 'put', id, mode: 'plain' }));
 
-      expect(error.name).toBe('Runtime.ExitError');
-      expect(await stored(id)).toBe(true);
-      expect(runtime.faultStats().functions[STORE]).toEqual({ invocations: 1, crashAfterSuccess: 1, timeoutAfterSuccess: 0, throttle: 0 });
-    });
-
-    it('timeoutAfterSuccessRate 1: the side effect happens, the caller sees Sandbox.Timedout with the function timeout', async () => {
-      runtime.setFaults({ functions: { Store: { timeoutAfterSuccessRate: 1 } } }); // a path suffix names the function too
-      const id = `timeout-${randomUUID()}`;
-
-      const error = await failureOf(runtime.invoke(STORE, { action: 'put', id, mode: 'plain' }));
-
-      expect(error.name).toBe('Sandbox.Timedout');
-      expect(error.message).toBe('Task timed out after 10.00 seconds');
-      expect(await stored(id)).toBe(true);
-      expect(runtime.faultStats().functions.Store?.timeoutAfterSuccess).toBe(1);
-    });
-
-    it('throttleRate 1: fails before running, with no side effect', async () => {
-      runtime.setFaults({ functions: { [STORE]: { throttleRate: 1 } } });
-      const id = `throttle-${randomUUID()}`;
-
-      const error = await failureOf(runtime.invoke(STORE, { action: 'put', id, mode: 'plain' }));
-
-      expect(error.name).toBe('Lambda.TooManyRequestsException');
-      expect(await stored(id)).toBe(false);
-      expect(runtime.faultStats()).toMatchObject({ functions: { [STORE]: { throttle: 1 } }, total: 1 });
+      expect(error).toMatchObject(expected);
+      expect(await stored(id)).toBe(sideEffect);
+      stats(runtime.faultStats());
     });
 
     it('a crash at a Task state fails the execution after the function wrote its item', async () => {

@@ -19,11 +19,11 @@ import {
   StartSyncExecutionCommand,
   TestStateCommand,
   UpdateStateMachineCommand,
-  type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { StepFunctionsEngine, VirtualClock } from '@order-flow/step-functions';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startStepFunctionsApi, type StepFunctionsApi } from '@order-flow/local/stepfunctions';
+import { closedExecution, errorOf } from '../support/sfn-client.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const ROLE = 'arn:aws:iam::123456789012:role/local';
@@ -56,18 +56,10 @@ describe('Step Functions API operations with the real @aws-sdk/client-sfn', () =
     await api?.close();
   });
 
-  const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error & { $metadata?: { httpStatusCode?: number } });
   const create = (name: string, definition: unknown, type?: 'STANDARD' | 'EXPRESS') =>
     sfn.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE, ...(type !== undefined && { type }) }));
   const passing = (result: unknown) => ({ StartAt: 'P', States: { P: { Type: 'Pass', Result: result, End: true } } });
-  async function closed(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-    let description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    for (let i = 0; description.status === 'RUNNING' && i < 300; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    }
-    return description;
-  }
+  const closed = (executionArn: string) => closedExecution(sfn, executionArn, { intervalMs: 10, attempts: 300 });
 
   it('CreateStateMachine: created and described; same request again is the same machine; other definition is StateMachineAlreadyExists', async () => {
     const name = uid('create');

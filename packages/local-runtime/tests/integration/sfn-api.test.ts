@@ -7,12 +7,12 @@ import {
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
-  type DescribeExecutionCommandOutput,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { LOCAL_CREDENTIALS, LocalRuntime, PortInUseError } from '@order-flow/local';
 import { STACK } from '../app/test-app.ts';
+import { closedExecution, errorOf } from '../support/sfn-client.ts';
 
 describe('Step Functions API with the real @aws-sdk/client-sfn', () => {
   let runtime: LocalRuntime;
@@ -34,16 +34,8 @@ describe('Step Functions API with the real @aws-sdk/client-sfn', () => {
   const start = (input: unknown, name?: string) =>
     sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, input: JSON.stringify(input), ...(name !== undefined && { name }) }));
 
-  async function closed(executionArn: string): Promise<DescribeExecutionCommandOutput> {
-    let description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    for (let i = 0; description.status === 'RUNNING' && i < 200; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      description = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    }
-    return description;
-  }
+  const closed = (executionArn: string) => closedExecution(sfn, executionArn, { intervalMs: 20, attempts: 200 });
 
-  const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as Error & { $metadata?: { httpStatusCode?: number } });
 
   async function fullHistory(executionArn: string): Promise<HistoryEvent[]> {
     return (await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }))).events ?? [];

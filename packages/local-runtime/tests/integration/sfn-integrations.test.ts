@@ -10,7 +10,8 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '@order-flow/local';
 import { startDynamoDbLocal, type DynamoDbLocal } from '@order-flow/local/dynamodb';
-import { dynamoDbIntegration, dynamoDbSdkIntegration, type Clock, type TaskRequest } from '@order-flow/local/stepfunctions';
+import { dynamoDbIntegration, dynamoDbSdkIntegration, type TaskIntegration } from '@order-flow/local/stepfunctions';
+import { countingClock, taskRequests, type CountingClock } from '../support/task-request.ts';
 
 /** A task result as JSON (assertions read raw AWS shapes). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,33 +21,7 @@ const EXECUTION_ARN = 'arn:aws:states:us-east-1:000000000000:execution:Flow:run-
 const ITEM = { data: { S: 'HelloWorld' }, id: { S: 'id1' } };
 const UPDATE = { UpdateExpression: 'set S=:r', ExpressionAttributeValues: { ':r': { S: 'HelloWorldUpdated' } } };
 
-/** The real clock, counting the work it was asked to track. */
-function countingClock(): Clock & { tracked: number } {
-  return {
-    tracked: 0,
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    track<T>(work: Promise<T>): Promise<T> {
-      this.tracked++;
-      return work;
-    },
-    hold: () => () => undefined,
-  };
-}
-
-function taskRequest(resource: string, parameters: unknown, overrides: Partial<TaskRequest> = {}): TaskRequest {
-  return {
-    resource,
-    pattern: 'request-response',
-    parameters,
-    stateName: 'Store',
-    executionArn: EXECUTION_ARN,
-    signal: new AbortController().signal,
-    clock: countingClock(),
-    region: 'us-east-1',
-    ...overrides,
-  };
-}
+const taskRequest = taskRequests({ stateName: 'Store', executionArn: EXECUTION_ARN, clock: () => countingClock() });
 
 describe('DynamoDB Task integrations on DynamoDB Local', () => {
   let ddb: DynamoDbLocal;
@@ -64,6 +39,22 @@ describe('DynamoDB Task integrations on DynamoDB Local', () => {
     client?.destroy();
     await ddb?.stop();
   });
+
+  /** The item stored under `id`, read straight from DynamoDB Local (undefined when there is none). */
+  async function storedItem(table: string, id: string) {
+    return (await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: id } } }))).Item;
+  }
+
+  /**
+   * In a fresh table, puts `id1` if absent through `integration`, then asks again for `id1` (the
+   * condition fails) and for `id2` (it holds).
+   */
+  async function putIfAbsentTwice(integration: TaskIntegration, resource: string) {
+    const table = await newTable();
+    const putIfAbsent = (id: string) => integration(taskRequest(resource, { TableName: table, Item: { ...ITEM, id: { S: id } }, ConditionExpression: 'attribute_not_exists(id)' }));
+    await putIfAbsent('id1');
+    return { conflict: putIfAbsent('id1'), fresh: putIfAbsent('id2') };
+  }
 
   /** A fresh table keyed by `id` (S), as the snapshots' tests create. */
   async function newTable(): Promise<string> {
@@ -135,15 +126,8 @@ describe('DynamoDB Task integrations on DynamoDB Local', () => {
     });
 
     it('fails a failed condition with DynamoDB.ConditionalCheckFailedException and the AmazonDynamoDBv2 Cause; a met condition writes', async () => {
-      // Prepare
-      const table = await newTable();
-      const putIfAbsent = (id: string) =>
-        optimized(taskRequest('arn:aws:states:::dynamodb:putItem', { TableName: table, Item: { ...ITEM, id: { S: id } }, ConditionExpression: 'attribute_not_exists(id)' }));
-      await putIfAbsent('id1');
-
-      // Act
-      const conflict = putIfAbsent('id1');
-      const fresh = putIfAbsent('id2');
+      // Prepare / Act
+      const { conflict, fresh } = await putIfAbsentTwice(optimized, 'arn:aws:states:::dynamodb:putItem');
 
       // Assess
       await expect(conflict).rejects.toMatchObject({
@@ -185,8 +169,7 @@ describe('DynamoDB Task integrations on DynamoDB Local', () => {
       // Assess
       await expect(query).rejects.toMatchObject({ name: 'States.Runtime', message: expect.stringContaining('arn:aws:states:::dynamodb:query is not recognized') });
       await expect(callback).rejects.toMatchObject({ name: 'States.Runtime' });
-      const stored = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'id1' } } }));
-      expect(stored.Item).toBeUndefined();
+      expect(await storedItem(table, 'id1')).toBeUndefined();
     });
 
     it('round-trips binary attributes as base64 text, as Step Functions JSON carries them', async () => {
@@ -198,13 +181,13 @@ describe('DynamoDB Task integrations on DynamoDB Local', () => {
       // Act
       await optimized(taskRequest('arn:aws:states:::dynamodb:putItem', { TableName: table, Item: item }));
       const get = (await optimized(taskRequest('arn:aws:states:::dynamodb:getItem', { TableName: table, Key: { id: { S: 'bin' } } }))) as Result;
-      const stored = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'bin' } } }));
+      const stored = await storedItem(table, 'bin');
 
       // Assess
       expect(get.Item.blob).toEqual({ B: bytes.toString('base64') });
       expect([...get.Item.blobs.BS].sort()).toEqual(item.blobs.BS);
       // Negative control: the stored bytes are the decoded ones, not the base64 text.
-      expect(Buffer.from(stored.Item!['blob']!.B!)).toEqual(bytes);
+      expect(Buffer.from(stored!['blob']!.B!)).toEqual(bytes);
     });
 
     it('accepts any partition and tracks the request on the engine clock', async () => {
@@ -216,9 +199,8 @@ describe('DynamoDB Task integrations on DynamoDB Local', () => {
       await optimized(request);
 
       // Assess
-      expect((request.clock as ReturnType<typeof countingClock>).tracked).toBe(1);
-      const stored = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'id1' } } }));
-      expect(stored.Item).toEqual(ITEM);
+      expect((request.clock as CountingClock).tracked).toBe(1);
+      expect(await storedItem(table, 'id1')).toEqual(ITEM);
     });
 
     it('does not write when the Task is already aborted, and rejects with the abort reason', async () => {
@@ -233,8 +215,7 @@ describe('DynamoDB Task integrations on DynamoDB Local', () => {
 
       // Assess
       await expect(aborted).rejects.toBe(reason);
-      const stored = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'id1' } } }));
-      expect(stored.Item).toBeUndefined();
+      expect(await storedItem(table, 'id1')).toBeUndefined();
     });
     it('rejects with the abort reason when the Task is aborted while DynamoDB answers', async () => {
       // Prepare
@@ -303,15 +284,8 @@ describe('DynamoDB Task integrations on DynamoDB Local', () => {
     });
 
     it('fails a failed condition with DynamoDb.ConditionalCheckFailedException and the SDK v2 Cause; a met condition writes', async () => {
-      // Prepare
-      const table = await newTable();
-      const putIfAbsent = (id: string) =>
-        sdk(taskRequest('arn:aws:states:::aws-sdk:dynamodb:putItem', { TableName: table, Item: { ...ITEM, id: { S: id } }, ConditionExpression: 'attribute_not_exists(id)' }));
-      await putIfAbsent('id1');
-
-      // Act
-      const conflict = putIfAbsent('id1');
-      const fresh = putIfAbsent('id2');
+      // Prepare / Act
+      const { conflict, fresh } = await putIfAbsentTwice(sdk, 'arn:aws:states:::aws-sdk:dynamodb:putItem');
 
       // Assess
       await expect(conflict).rejects.toMatchObject({
@@ -335,8 +309,7 @@ describe('DynamoDB Task integrations on DynamoDB Local', () => {
 
       // Assess
       await expect(cancelled).rejects.toMatchObject({ name: 'DynamoDb.TransactionCanceledException', message: expect.stringContaining('ConditionalCheckFailed') });
-      const stored = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'new' } } }));
-      expect(stored.Item).toBeUndefined();
+      expect(await storedItem(table, 'new')).toBeUndefined();
     });
 
     it('refuses an action DynamoDB does not have, a PascalCase action, and .sync', async () => {
@@ -352,8 +325,7 @@ describe('DynamoDB Task integrations on DynamoDB Local', () => {
       await expect(unknown).rejects.toMatchObject({ name: 'States.Runtime' });
       await expect(pascal).rejects.toMatchObject({ name: 'States.Runtime' });
       await expect(sync).rejects.toMatchObject({ name: 'States.Runtime' });
-      const stored = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'id1' } } }));
-      expect(stored.Item).toBeUndefined();
+      expect(await storedItem(table, 'id1')).toBeUndefined();
     });
 
     it('runs .waitForTaskToken requests (the engine then waits for the token)', async () => {
@@ -365,8 +337,7 @@ describe('DynamoDB Task integrations on DynamoDB Local', () => {
 
       // Assess
       expect(put).toEqual({});
-      const stored = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: 'id1' } } }));
-      expect(stored.Item).toEqual(ITEM);
+      expect(await storedItem(table, 'id1')).toEqual(ITEM);
     });
   });
 });

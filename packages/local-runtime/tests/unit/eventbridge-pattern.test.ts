@@ -21,6 +21,8 @@ const ec2Event = {
 };
 const withDetail = (detail: Record<string, unknown>) => ({ ...ec2Event, detail });
 const match = (pattern: unknown, event: unknown) => matchesEventPattern(pattern, event);
+/** Whether `pattern` matches the example event with each of `details` as its detail, in order. */
+const matchDetails = (pattern: unknown, details: Record<string, unknown>[]) => details.map((detail) => match(pattern, withDetail(detail)));
 
 describe('eb-event-patterns: matching values', () => {
   it('matches the EC2 state-change example on source, detail-type and detail.state', () => {
@@ -177,22 +179,25 @@ describe('eb-create-pattern-operators', () => {
 
   it('Numeric matching: c-count > 0 and <= 5, d-count < 10, x-limit = 3.018e2', () => {
     const pattern = { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 3.018e2] }] } };
-    expect(match(pattern, withDetail({ 'c-count': 5, 'd-count': 7, 'x-limit': 301.8 }))).toBe(true);
-    expect(match(pattern, withDetail({ 'c-count': 0, 'd-count': 7, 'x-limit': 301.8 }))).toBe(false);
-    expect(match(pattern, withDetail({ 'c-count': 5, 'd-count': 10, 'x-limit': 301.8 }))).toBe(false);
-    expect(match(pattern, withDetail({ 'c-count': 5, 'd-count': 7, 'x-limit': '301.8' }))).toBe(false);
-    expect(match({ detail: { Price: [{ numeric: ['>', 10, '<=', 20] }] } }, withDetail({ Price: 20 }))).toBe(true);
-    expect(match({ detail: { Price: [{ numeric: ['>', 10, '<=', 20] }] } }, withDetail({ Price: 10 }))).toBe(false);
+    const details = [
+      { 'c-count': 5, 'd-count': 7, 'x-limit': 301.8 },
+      { 'c-count': 0, 'd-count': 7, 'x-limit': 301.8 },
+      { 'c-count': 5, 'd-count': 10, 'x-limit': 301.8 },
+      { 'c-count': 5, 'd-count': 7, 'x-limit': '301.8' },
+    ];
+    expect(matchDetails(pattern, details)).toEqual([true, false, false, false]);
+    expect(matchDetails({ detail: { Price: [{ numeric: ['>', 10, '<=', 20] }] } }, [{ Price: 20 }, { Price: 10 }])).toEqual([true, false]);
   });
 
   it('IP address matching: "sourceIPAddress": [{"cidr": "10.0.0.0/24"}], and IPv6', () => {
-    const pattern = { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } };
-    expect(match(pattern, withDetail({ sourceIPAddress: '10.0.0.255' }))).toBe(true);
-    expect(match(pattern, withDetail({ sourceIPAddress: '10.0.1.1' }))).toBe(false);
-    const v6 = { detail: { sourceIPAddress: [{ cidr: '2001:db8::/64' }] } };
-    expect(match(v6, withDetail({ sourceIPAddress: '2001:db8::ff:1' }))).toBe(true);
-    expect(match(v6, withDetail({ sourceIPAddress: '2001:db8:0:1::1' }))).toBe(false);
-    expect(match(v6, withDetail({ sourceIPAddress: '10.0.0.1' }))).toBe(false);
+    const v4 = matchDetails({ detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, [{ sourceIPAddress: '10.0.0.255' }, { sourceIPAddress: '10.0.1.1' }]);
+    expect(v4).toEqual([true, false]);
+    const v6 = matchDetails({ detail: { sourceIPAddress: [{ cidr: '2001:db8::/64' }] } }, [
+      { sourceIPAddress: '2001:db8::ff:1' },
+      { sourceIPAddress: '2001:db8:0:1::1' },
+      { sourceIPAddress: '10.0.0.1' },
+    ]);
+    expect(v6).toEqual([true, false, false]);
   });
 
   it('Exists matching: {"exists": true} and {"exists": false}, on leaves only', () => {
@@ -207,21 +212,16 @@ describe('eb-create-pattern-operators', () => {
   });
 
   it('Wildcard matching: "EventBusArn": [{"wildcard": "arn:aws:events:us-east-1:*:event-bus/*"}]', () => {
+    const busArns = ['arn:aws:events:us-east-1:123456789012:event-bus/orders', 'arn:aws:events:eu-west-1:123456789012:event-bus/orders'];
     const pattern = { detail: { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] } };
-    expect(match(pattern, withDetail({ EventBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/orders' }))).toBe(true);
-    expect(match(pattern, withDetail({ EventBusArn: 'arn:aws:events:eu-west-1:123456789012:event-bus/orders' }))).toBe(false);
-    const png = { detail: { FileName: [{ wildcard: 'dir/*.png' }] } };
-    expect(match(png, withDetail({ FileName: 'dir/image.png' }))).toBe(true);
-    expect(match(png, withDetail({ FileName: 'other/image.png' }))).toBe(false);
-    expect(match({ detail: { v: [{ wildcard: 'a\\*b' }] } }, withDetail({ v: 'a*b' }))).toBe(true);
-    expect(match({ detail: { v: [{ wildcard: 'a\\*b' }] } }, withDetail({ v: 'axb' }))).toBe(false);
+    expect(matchDetails(pattern, busArns.map((EventBusArn) => ({ EventBusArn })))).toEqual([true, false]);
+    expect(matchDetails({ detail: { FileName: [{ wildcard: 'dir/*.png' }] } }, [{ FileName: 'dir/image.png' }, { FileName: 'other/image.png' }])).toEqual([true, false]);
+    expect(matchDetails({ detail: { v: [{ wildcard: 'a\\*b' }] } }, [{ v: 'a*b' }, { v: 'axb' }])).toEqual([true, false]);
   });
 
   it('$or matching: c-count, d-count or x-limit', () => {
     const pattern = { detail: { $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }] } };
-    expect(match(pattern, withDetail({ 'c-count': 20, 'd-count': 3 }))).toBe(true);
-    expect(match(pattern, withDetail({ 'x-limit': 301.8 }))).toBe(true);
-    expect(match(pattern, withDetail({ 'c-count': 20, 'd-count': 30 }))).toBe(false);
+    expect(matchDetails(pattern, [{ 'c-count': 20, 'd-count': 3 }, { 'x-limit': 301.8 }, { 'c-count': 20, 'd-count': 30 }])).toEqual([true, true, false]);
   });
 
   it('$or at the top level combines with the other fields (AND)', () => {

@@ -37,49 +37,30 @@ describe('eb-create-rule-schedule: rate expressions', () => {
 });
 
 describe('eb-create-rule-schedule: cron expressions (AWS 6 fields, UTC)', () => {
-  it('cron(0 10 * * ? *): 10:00 every day', () => {
-    expect(fires('cron(0 10 * * ? *)', '2026-03-01T10:00:00Z', 2)).toEqual(['2026-03-02T10:00:00Z', '2026-03-03T10:00:00Z']);
-  });
-  it('cron(15 12 * * ? *): 12:15 every day', () => {
-    expect(fires('cron(15 12 * * ? *)', '2026-03-01T00:00:00Z', 1)).toEqual(['2026-03-01T12:15:00Z']);
-  });
-  it('cron(0 12 * * ? *): noon every day', () => {
-    expect(fires('cron(0 12 * * ? *)', '2026-03-01T12:00:00Z', 1)).toEqual(['2026-03-02T12:00:00Z']);
-  });
-  it('cron(0 18 ? * MON-FRI *): 18:00 Monday to Friday', () => {
+  // Each example fires `expected.length` times after `from`.
+  it.each([
+    { title: 'cron(0 10 * * ? *): 10:00 every day', expression: 'cron(0 10 * * ? *)', from: '2026-03-01T10:00:00Z', expected: ['2026-03-02T10:00:00Z', '2026-03-03T10:00:00Z'] },
+    { title: 'cron(15 12 * * ? *): 12:15 every day', expression: 'cron(15 12 * * ? *)', from: '2026-03-01T00:00:00Z', expected: ['2026-03-01T12:15:00Z'] },
+    { title: 'cron(0 12 * * ? *): noon every day', expression: 'cron(0 12 * * ? *)', from: '2026-03-01T12:00:00Z', expected: ['2026-03-02T12:00:00Z'] },
     // 2026-03-06 is a Friday.
-    expect(fires('cron(0 18 ? * MON-FRI *)', '2026-03-06T18:30:00Z', 2)).toEqual(['2026-03-09T18:00:00Z', '2026-03-10T18:00:00Z']);
-  });
-  it('cron(0 8 1 * ? *): 08:00 on the first day of the month', () => {
-    expect(fires('cron(0 8 1 * ? *)', '2026-03-15T00:00:00Z', 2)).toEqual(['2026-04-01T08:00:00Z', '2026-05-01T08:00:00Z']);
-  });
-  it('cron(0/15 * * * ? *): every 15 minutes', () => {
-    expect(fires('cron(0/15 * * * ? *)', '2026-03-01T00:07:00Z', 3)).toEqual(['2026-03-01T00:15:00Z', '2026-03-01T00:30:00Z', '2026-03-01T00:45:00Z']);
-  });
-  it('cron(0/10 * ? * MON-FRI *): every 10 minutes Monday to Friday', () => {
+    { title: 'cron(0 18 ? * MON-FRI *): 18:00 Monday to Friday', expression: 'cron(0 18 ? * MON-FRI *)', from: '2026-03-06T18:30:00Z', expected: ['2026-03-09T18:00:00Z', '2026-03-10T18:00:00Z'] },
+    { title: 'cron(0 8 1 * ? *): 08:00 on the first day of the month', expression: 'cron(0 8 1 * ? *)', from: '2026-03-15T00:00:00Z', expected: ['2026-04-01T08:00:00Z', '2026-05-01T08:00:00Z'] },
+    { title: 'cron(0/15 * * * ? *): every 15 minutes', expression: 'cron(0/15 * * * ? *)', from: '2026-03-01T00:07:00Z', expected: ['2026-03-01T00:15:00Z', '2026-03-01T00:30:00Z', '2026-03-01T00:45:00Z'] },
     // Saturday 2026-03-07 23:55 -> Monday 00:00.
-    expect(fires('cron(0/10 * ? * MON-FRI *)', '2026-03-07T23:55:00Z', 1)).toEqual(['2026-03-09T00:00:00Z']);
-  });
-  it('cron(0/5 8-17 ? * MON-FRI *): every 5 minutes between 8:00 and 17:55 on weekdays', () => {
-    expect(fires('cron(0/5 8-17 ? * MON-FRI *)', '2026-03-09T17:55:00Z', 1)).toEqual(['2026-03-10T08:00:00Z']);
-  });
-  it('cron(0 9 ? * 2#1 *): 9:00 on the first Monday of each month (# wildcard)', () => {
-    expect(fires('cron(0 9 ? * 2#1 *)', '2026-03-01T00:00:00Z', 2)).toEqual(['2026-03-02T09:00:00Z', '2026-04-06T09:00:00Z']);
-  });
-  it('L in day-of-month: the last day of the month', () => {
-    expect(fires('cron(0 0 L * ? *)', '2028-02-01T00:00:00Z', 2)).toEqual(['2028-02-29T00:00:00Z', '2028-03-31T00:00:00Z']);
-  });
-  it('L in day-of-week: 6L is the last Friday of the month', () => {
-    expect(fires('cron(0 0 ? * 6L *)', '2026-03-01T00:00:00Z', 1)).toEqual(['2026-03-27T00:00:00Z']);
+    { title: 'cron(0/10 * ? * MON-FRI *): every 10 minutes Monday to Friday', expression: 'cron(0/10 * ? * MON-FRI *)', from: '2026-03-07T23:55:00Z', expected: ['2026-03-09T00:00:00Z'] },
+    { title: 'cron(0/5 8-17 ? * MON-FRI *): every 5 minutes between 8:00 and 17:55 on weekdays', expression: 'cron(0/5 8-17 ? * MON-FRI *)', from: '2026-03-09T17:55:00Z', expected: ['2026-03-10T08:00:00Z'] },
+    { title: 'cron(0 9 ? * 2#1 *): 9:00 on the first Monday of each month (# wildcard)', expression: 'cron(0 9 ? * 2#1 *)', from: '2026-03-01T00:00:00Z', expected: ['2026-03-02T09:00:00Z', '2026-04-06T09:00:00Z'] },
+    { title: 'L in day-of-month: the last day of the month', expression: 'cron(0 0 L * ? *)', from: '2028-02-01T00:00:00Z', expected: ['2028-02-29T00:00:00Z', '2028-03-31T00:00:00Z'] },
+    { title: 'L in day-of-week: 6L is the last Friday of the month', expression: 'cron(0 0 ? * 6L *)', from: '2026-03-01T00:00:00Z', expected: ['2026-03-27T00:00:00Z'] },
+    { title: 'lists, month names and years: cron(0 0 1 JAN,JUL ? 2027-2028)', expression: 'cron(0 0 1 JAN,JUL ? 2027-2028)', from: '2026-03-01T00:00:00Z', expected: ['2027-01-01T00:00:00Z', '2027-07-01T00:00:00Z', '2028-01-01T00:00:00Z', '2028-07-01T00:00:00Z', undefined] },
+  ])('$title', ({ expression, from, expected }) => {
+    expect(fires(expression, from, expected.length)).toEqual(expected);
   });
   it('W in day-of-month: 3W is the weekday nearest the 3rd (and LW the last weekday)', () => {
     // 2026-01-03 is a Saturday: the nearest weekday is Friday the 2nd.
     expect(fires('cron(0 0 3W * ? *)', '2026-01-01T00:00:00Z', 1)).toEqual(['2026-01-02T00:00:00Z']);
     // 2026-05-31 is a Sunday: the last weekday of May is Friday the 29th.
     expect(fires('cron(0 0 LW * ? *)', '2026-05-01T00:00:00Z', 1)).toEqual(['2026-05-29T00:00:00Z']);
-  });
-  it('lists, month names and years: cron(0 0 1 JAN,JUL ? 2027-2028)', () => {
-    expect(fires('cron(0 0 1 JAN,JUL ? 2027-2028)', '2026-03-01T00:00:00Z', 5)).toEqual(['2027-01-01T00:00:00Z', '2027-07-01T00:00:00Z', '2028-01-01T00:00:00Z', '2028-07-01T00:00:00Z', undefined]);
   });
   it.each([
     'cron(0 12 * * * *)', // both day fields set

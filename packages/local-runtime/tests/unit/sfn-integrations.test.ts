@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LocalEventBridge } from '@order-flow/local/eventbridge';
-import { EVENTS_PUT_EVENTS_RESOURCE, MessageRecorder, SNS_PUBLISH_RESOURCE, SQS_SEND_MESSAGE_RESOURCE, builtInIntegrations, integrationFor, md5OfMessageAttributes, putEventsIntegration, snsPublishIntegration, sqsSendMessageIntegration, stateMachineArnOf, type Clock, type TaskRequest } from '@order-flow/local/stepfunctions';
+import { EVENTS_PUT_EVENTS_RESOURCE, MessageRecorder, SNS_PUBLISH_RESOURCE, SQS_SEND_MESSAGE_RESOURCE, builtInIntegrations, integrationFor, md5OfMessageAttributes, putEventsIntegration, snsPublishIntegration, sqsSendMessageIntegration, stateMachineArnOf } from '@order-flow/local/stepfunctions';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { countingClock, taskRequests, type CountingClock } from '../support/task-request.ts';
 
 /** A task result as JSON (assertions read raw AWS shapes). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,33 +21,7 @@ const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/000000000000/orders';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:orders';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A fixed clock that counts the work it was asked to track. */
-function fixedClock(): Clock & { tracked: number } {
-  return {
-    tracked: 0,
-    now: () => NOW,
-    sleep: () => Promise.resolve(),
-    track<T>(work: Promise<T>): Promise<T> {
-      this.tracked++;
-      return work;
-    },
-    hold: () => () => undefined,
-  };
-}
-
-function taskRequest(resource: string, parameters: unknown, overrides: Partial<TaskRequest> = {}): TaskRequest {
-  return {
-    resource,
-    pattern: 'request-response',
-    parameters,
-    stateName: 'Send',
-    executionArn: EXECUTION_ARN,
-    signal: new AbortController().signal,
-    clock: fixedClock(),
-    region: 'us-east-1',
-    ...overrides,
-  };
-}
+const taskRequest = taskRequests({ stateName: 'Send', executionArn: EXECUTION_ARN, clock: () => countingClock(NOW) });
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
@@ -319,7 +294,7 @@ describe('events:putEvents ("Call EventBridge with Step Functions")', () => {
       [{ Message: 'HelloWorld1' }, [machineArn, EXECUTION_ARN]],
       [{ Message: 'HelloWorld2' }, ['arn:aws:sqs:us-east-1:000000000000:q', machineArn, EXECUTION_ARN]],
     ]);
-    expect((request.clock as ReturnType<typeof fixedClock>).tracked).toBe(1);
+    expect((request.clock as CountingClock).tracked).toBe(1);
   });
 
   it('fails with EventBridge.FailedEntry and the response as Cause when an entry fails, keeping the good ones (snapshot test_put_events_no_source)', async () => {

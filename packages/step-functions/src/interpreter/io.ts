@@ -81,6 +81,26 @@ export async function finish(run: StateRun, context: ContextObject, result: unkn
   return finishJsonPath(run, context, result, options).output;
 }
 
+/**
+ * Ends an attempt of a state that fans out (Map iterations, Parallel branches) once every
+ * branch has settled: an aborted execution rethrows its reason, a failure fails the state with a
+ * `<Kind>StateFailed` event carrying its error and cause, and otherwise the outputs, in order,
+ * are the state's result (ResultSelector applies, as "Map" and "Parallel" state pages say).
+ *
+ * @param kind the state type, which names the history events
+ * @param failure the error that fails the state, if any branch's failure does
+ */
+export async function finishFanOut(run: StateRun, context: ContextObject, kind: 'Map' | 'Parallel', outputs: unknown[], failure: StatesError | undefined): Promise<StateResult> {
+  const { frame } = run;
+  if (frame.signal.aborted) throw frame.signal.reason as Error;
+  if (failure !== undefined) {
+    frame.line.add(`${kind}StateFailed`, { error: failure.error, ...(failure.cause !== undefined && { cause: failure.cause }) });
+    throw failure;
+  }
+  frame.line.add(`${kind}StateSucceeded`);
+  return finish(run, context, outputs, { resultSelector: true });
+}
+
 /** What {@link finishJsonPath} made of a result, step by step (TestState reports each step). */
 export interface JsonPathSteps {
   readonly output: StateResult;

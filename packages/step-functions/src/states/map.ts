@@ -2,7 +2,7 @@ import { StatesError, StatesErrors, toStatesError } from '../errors.js';
 import { readPath, resolvePayloadTemplate } from '../query/jsonpath.js';
 import { contextObject, queryScope } from '../interpreter/env.js';
 import { runStates, type StatesBlock } from '../interpreter/run-states.js';
-import { contextOf, effectiveInput, finish, jsonata, type StateResult, type StateRun } from '../interpreter/io.js';
+import { contextOf, effectiveInput, finishFanOut, jsonata, type StateResult, type StateRun } from '../interpreter/io.js';
 
 /**
  * One attempt of an inline Map state ("Map state in Inline mode"): items from ItemsPath (over
@@ -79,13 +79,7 @@ export async function mapAttempt(run: StateRun, retryCount: number): Promise<Sta
   };
   const workers = maxConcurrency === 0 ? items.length : Math.min(maxConcurrency, items.length);
   await Promise.all(Array.from({ length: workers }, worker));
-  if (frame.signal.aborted) throw frame.signal.reason as Error;
-  if (fatal !== undefined) {
-    frame.line.add('MapStateFailed', { error: fatal.error, ...(fatal.cause !== undefined && { cause: fatal.cause }) });
-    throw fatal;
-  }
-  frame.line.add('MapStateSucceeded');
-  return finish(run, context, outputs, { resultSelector: true });
+  return finishFanOut(run, context, 'Map', outputs, fatal);
 }
 
 async function numberField<T extends number | undefined>(run: StateRun, context: ReturnType<typeof contextOf>, field: string, fallback: T): Promise<number | T> {

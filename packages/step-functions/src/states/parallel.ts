@@ -1,7 +1,7 @@
 import type { StatesError} from '../errors.js';
 import { toStatesError } from '../errors.js';
 import { runStates, type StatesBlock } from '../interpreter/run-states.js';
-import { contextOf, effectiveInput, finish, jsonata, type StateResult, type StateRun } from '../interpreter/io.js';
+import { contextOf, effectiveInput, finishFanOut, jsonata, type StateResult, type StateRun } from '../interpreter/io.js';
 
 /**
  * One attempt of a Parallel state ("Parallel workflow state"): every branch gets the effective
@@ -32,11 +32,5 @@ export async function parallelAttempt(run: StateRun, retryCount: number): Promis
       }
     }),
   );
-  if (frame.signal.aborted) throw frame.signal.reason as Error;
-  if (firstFailure !== undefined) {
-    frame.line.add('ParallelStateFailed', { error: firstFailure.error, ...(firstFailure.cause !== undefined && { cause: firstFailure.cause }) });
-    throw firstFailure;
-  }
-  frame.line.add('ParallelStateSucceeded');
-  return finish(run, context, outputs, { resultSelector: true });
+  return finishFanOut(run, context, 'Parallel', outputs, firstFailure);
 }

@@ -46,6 +46,16 @@ function isSubsequence(wanted: readonly string[], actual: readonly string[]): bo
   return at === wanted.length;
 }
 
+/** What `action` throws, or undefined when it returns. */
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 async function runCase(testCase: ConformanceCase): Promise<void> {
   const clock = new VirtualClock(EPOCH);
   const engine: StepFunctionsEngine = new StepFunctionsEngine({
@@ -59,12 +69,7 @@ async function runCase(testCase: ConformanceCase): Promise<void> {
 
   const create = () => engine.createStateMachine({ name: 'Conformance', definition: testCase.definition, ...(testCase.type !== undefined && { type: testCase.type }) });
   if (expected.refused !== undefined) {
-    let thrown: unknown;
-    try {
-      create();
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(create);
     expect(thrown).toBeInstanceOf(StepFunctionsError);
     expect((thrown as StepFunctionsError).name).toBe(expected.refused);
     if (expected.refusedMatches) expect((thrown as Error).message).toMatch(expected.refusedMatches);
@@ -74,12 +79,7 @@ async function runCase(testCase: ConformanceCase): Promise<void> {
   const input = testCase.inputText ?? JSON.stringify(testCase.input ?? {});
   const start = () => engine.startExecution({ stateMachineArn, input, ...(testCase.executionName !== undefined && { name: testCase.executionName }) });
   if (expected.startRefused !== undefined) {
-    let thrown: unknown;
-    try {
-      start();
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(start);
     expect((thrown as Error | undefined)?.name).toBe(expected.startRefused);
     return;
   }

@@ -32,6 +32,20 @@ function evaluate(rule: JsonPathChoiceRule, input: unknown, variables: Record<st
   return evaluateChoiceRule(rule, scopeOf(input, variables), readPath);
 }
 
+/**
+ * Asserts a comparison operator twice: with the literal `value`, and as its `...Path` form
+ * reading the same value from `$.w` (the snapshots record both forms alike).
+ */
+function expectComparison(operator: string, variable: unknown, value: unknown, expected: boolean): void {
+  // Prepare
+  const rule = { Variable: '$.v', [operator]: value, Next: 'X' } as JsonPathChoiceRule;
+  const pathRule = { Variable: '$.v', [`${operator}Path`]: '$.w', Next: 'X' } as JsonPathChoiceRule;
+
+  // Act / Assess
+  expect(evaluate(rule, { v: variable })).toBe(expected);
+  expect(evaluate(pathRule, { v: variable, w: value })).toBe(expected);
+}
+
 // Values used by localstack's choice_operators snapshots (recorded against AWS).
 const ALL_KINDS: readonly unknown[] = [null, 0, 0.0, 1, 1.1, '', ' ', 'HelloWorld', '2012-10-09T19:00:55', [], [''], {}, { A: 0 }, true, false];
 
@@ -145,19 +159,7 @@ describe('evaluateChoiceRule: string operators (localstack choice_operators/test
     ['StringLessThanEquals', 'b', 'a', false],
     ['StringGreaterThanEquals', 'a', 'a', true],
     ['StringGreaterThanEquals', 'a', 'b', false],
-  ] as const)('%s: %j vs %j is %s', (operator, variable, value, expected) => {
-    // Prepare
-    const rule = { Variable: '$.v', [operator]: value, Next: 'X' } as JsonPathChoiceRule;
-    const pathRule = { Variable: '$.v', [`${operator}Path`]: '$.w', Next: 'X' } as JsonPathChoiceRule;
-
-    // Act
-    const literal = evaluate(rule, { v: variable });
-    const viaPath = evaluate(pathRule, { v: variable, w: value });
-
-    // Assess
-    expect(literal).toBe(expected);
-    expect(viaPath).toBe(expected);
-  });
+  ] as const)('%s: %j vs %j is %s', expectComparison);
 
   it('a non-string Variable or Path operand makes the comparison false, not an error', () => {
     // Prepare
@@ -206,15 +208,7 @@ describe('evaluateChoiceRule: numeric operators (localstack choice_operators/tes
     ['NumericLessThanEquals', 3, 2, false],
     ['NumericGreaterThanEquals', 2, 2, true],
     ['NumericGreaterThanEquals', 1.5, 2, false],
-  ] as const)('%s: %d vs %d is %s', (operator, variable, value, expected) => {
-    // Prepare
-    const rule = { Variable: '$.v', [operator]: value, Next: 'X' } as JsonPathChoiceRule;
-    const pathRule = { Variable: '$.v', [`${operator}Path`]: '$.w', Next: 'X' } as JsonPathChoiceRule;
-
-    // Act / Assess
-    expect(evaluate(rule, { v: variable })).toBe(expected);
-    expect(evaluate(pathRule, { v: variable, w: value })).toBe(expected);
-  });
+  ] as const)('%s: %d vs %d is %s', expectComparison);
 
   it('a numeric string is not a number: the comparison is false', () => {
     // Prepare
@@ -262,15 +256,7 @@ describe('evaluateChoiceRule: timestamp operators (localstack choice_operators/t
     ['TimestampLessThanEquals', '2026-01-01T00:00:01Z', '2026-01-01T00:00:00Z', false],
     ['TimestampGreaterThanEquals', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', true],
     ['TimestampGreaterThanEquals', '2025-12-31T23:59:59Z', '2026-01-01T00:00:00Z', false],
-  ] as const)('%s: %s vs %s is %s', (operator, variable, value, expected) => {
-    // Prepare
-    const rule = { Variable: '$.v', [operator]: value, Next: 'X' } as JsonPathChoiceRule;
-    const pathRule = { Variable: '$.v', [`${operator}Path`]: '$.w', Next: 'X' } as JsonPathChoiceRule;
-
-    // Act / Assess
-    expect(evaluate(rule, { v: variable })).toBe(expected);
-    expect(evaluate(pathRule, { v: variable, w: value })).toBe(expected);
-  });
+  ] as const)('%s: %s vs %s is %s', expectComparison);
 
   it('a Variable that is not a timestamp ("2023-02-24 12:15:56.832957", numbers, null) makes it false', () => {
     // Prepare: values from the TimestampEquals snapshot, all ConditionFalse

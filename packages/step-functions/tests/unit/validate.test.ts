@@ -20,6 +20,11 @@ function single(state: Record<string, unknown>, top: Record<string, unknown> = {
   return { StartAt: 'S', States: { S: state }, ...top };
 }
 
+/** A Choice state `C` with `choices` (and `extra` fields) whose rules go to the Succeed state `D`. */
+function choiceMachine(choices: unknown[], extra: Record<string, unknown> = {}, top: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...top, StartAt: 'C', States: { C: { Type: 'Choice', Choices: choices, ...extra }, D: { Type: 'Succeed' } } };
+}
+
 function task(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { Type: 'Task', Resource: LAMBDA, End: true, ...extra };
 }
@@ -277,26 +282,16 @@ describe('validateDefinition: Retry and Catch ("Error handling in Step Functions
 
   it('refuses a retrier or catcher with States.ALL that is not the last one', () => {
     // Prepare
-    const definition = {
+    // A retrier and a catcher for each error, in this order.
+    const handling = (...errors: string[]) => ({
       StartAt: 'S',
       States: {
-        S: task({
-          Retry: [{ ErrorEquals: ['States.ALL'] }, { ErrorEquals: ['X'] }],
-          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'F' }, { ErrorEquals: ['X'], Next: 'F' }],
-        }),
+        S: task({ Retry: errors.map((error) => ({ ErrorEquals: [error] })), Catch: errors.map((error) => ({ ErrorEquals: [error], Next: 'F' })) }),
         F: { Type: 'Fail' },
       },
-    };
-    const last = {
-      StartAt: 'S',
-      States: {
-        S: task({
-          Retry: [{ ErrorEquals: ['X'] }, { ErrorEquals: ['States.ALL'] }],
-          Catch: [{ ErrorEquals: ['X'], Next: 'F' }, { ErrorEquals: ['States.ALL'], Next: 'F' }],
-        }),
-        F: { Type: 'Fail' },
-      },
-    };
+    });
+    const definition = handling('States.ALL', 'X');
+    const last = handling('X', 'States.ALL');
 
     // Act / Assess
     expect(problemsOf(definition)).toEqual([
@@ -468,11 +463,7 @@ describe('validateDefinition: query languages ("Transforming data with JSONata")
 
   it('refuses a JSONata Condition that is not an expression', () => {
     // Prepare
-    const definition = (condition: unknown) => ({
-      QueryLanguage: 'JSONata',
-      StartAt: 'C',
-      States: { C: { Type: 'Choice', Choices: [{ Condition: condition, Next: 'D' }] }, D: { Type: 'Succeed' } },
-    });
+    const definition = (condition: unknown) => choiceMachine([{ Condition: condition, Next: 'D' }], {}, { QueryLanguage: 'JSONata' });
 
     // Act / Assess
     expect(problemsOf(definition('$n > 1'))).toEqual([
@@ -541,20 +532,7 @@ describe('validateDefinition: Map ("Map workflow state"; the local engine runs i
 describe('validateDefinition: Choice, Wait, Fail, Parallel structure', () => {
   it('a top-level JSONPath Choice rule needs Next; a nested one must not have it', () => {
     // Prepare
-    const definition = {
-      StartAt: 'C',
-      States: {
-        C: {
-          Type: 'Choice',
-          Choices: [
-            { Variable: '$.a', IsPresent: true },
-            { Not: { Variable: '$.a', IsNull: true, Next: 'D' }, Next: 'D' },
-          ],
-          Default: 'D',
-        },
-        D: { Type: 'Succeed' },
-      },
-    };
+    const definition = choiceMachine([{ Variable: '$.a', IsPresent: true }, { Not: { Variable: '$.a', IsNull: true, Next: 'D' }, Next: 'D' }], { Default: 'D' });
 
     // Act / Assess
     expect(problemsOf(definition)).toEqual([
@@ -565,21 +543,12 @@ describe('validateDefinition: Choice, Wait, Fail, Parallel structure', () => {
 
   it('refuses an operand of the wrong type and a rule with two operators', () => {
     // Prepare
-    const definition = {
-      StartAt: 'C',
-      States: {
-        C: {
-          Type: 'Choice',
-          Choices: [
-            { Variable: '$.a', NumericEquals: '1', Next: 'D' },
-            { Variable: '$.a', TimestampEquals: '2026-01-01 00:00:00', Next: 'D' },
-            { Variable: '$.a', StringEquals: 'x', IsPresent: true, Next: 'D' },
-            { Variable: '$.a', StringEqualsPath: 'a', Next: 'D' },
-          ],
-        },
-        D: { Type: 'Succeed' },
-      },
-    };
+    const definition = choiceMachine([
+      { Variable: '$.a', NumericEquals: '1', Next: 'D' },
+      { Variable: '$.a', TimestampEquals: '2026-01-01 00:00:00', Next: 'D' },
+      { Variable: '$.a', StringEquals: 'x', IsPresent: true, Next: 'D' },
+      { Variable: '$.a', StringEqualsPath: 'a', Next: 'D' },
+    ]);
 
     // Act / Assess
     expect(problemsOf(definition)).toEqual([

@@ -35,6 +35,12 @@ const callWithRetries = (timeoutSeconds?: number) => ({
   },
 });
 
+/** A Parallel state `Both` running a `seconds` Wait (state `waitName`) beside a one-state branch `otherName`. */
+function waitBeside(waitName: string, seconds: number, otherName: string, other: Record<string, unknown>) {
+  const branch = (name: string, state: Record<string, unknown>) => ({ StartAt: name, States: { [name]: { ...state, End: true } } });
+  return { StartAt: 'Both', States: { Both: { Type: 'Parallel', End: true, Branches: [branch(waitName, { Type: 'Wait', Seconds: seconds }), branch(otherName, other)] } } };
+}
+
 const times = (history: readonly HistoryEvent[], type: string) => history.filter((e) => e.type === type).map((e) => e.timestamp.getTime());
 
 describe('virtual time', () => {
@@ -80,21 +86,13 @@ describe('virtual time', () => {
     // Prepare
     const clock = new VirtualClock();
     const engine = new StepFunctionsEngine({ clock });
-    const definition = {
-      StartAt: 'Both',
-      States: {
-        Both: {
-          Type: 'Parallel',
-          End: true,
-          Branches: [
-            { StartAt: 'Long', States: { Long: { Type: 'Wait', Seconds: 10, End: true } } },
-            { StartAt: 'Callback', States: { Callback: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.waitForTaskToken', TimeoutSeconds: 5, Parameters: { StateMachineArn: 'PLACEHOLDER', 'Input.$': '$' }, End: true } } },
-          ],
-        },
-      },
-    };
     const { stateMachineArn: child } = engine.createStateMachine({ name: 'child', definition: { StartAt: 'Done', States: { Done: { Type: 'Succeed' } } } });
-    definition.States.Both.Branches[1]!.States.Callback!.Parameters.StateMachineArn = child;
+    const definition = waitBeside('Long', 10, 'Callback', {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::states:startExecution.waitForTaskToken',
+      TimeoutSeconds: 5,
+      Parameters: { StateMachineArn: child, 'Input.$': '$' },
+    });
     const { stateMachineArn } = engine.createStateMachine({ name: 'parent', definition });
 
     // Act
@@ -120,19 +118,7 @@ describe('virtual time', () => {
       sawJumpDuringCall = clock.now() - before > 5_000;
       return { ok: true, payload: 1 };
     };
-    const definition = {
-      StartAt: 'Both',
-      States: {
-        Both: {
-          Type: 'Parallel',
-          End: true,
-          Branches: [
-            { StartAt: 'Hour', States: { Hour: { Type: 'Wait', Seconds: 3600, End: true } } },
-            { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:slow', End: true } } },
-          ],
-        },
-      },
-    };
+    const definition = waitBeside('Hour', 3600, 'Slow', { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:slow' });
 
     // Act
     const result = await runStateMachine(definition, {}, { clock, invokeFunction });

@@ -37,6 +37,25 @@ export function orderOf(orderId: string, items: OrderRequest['items'], token = '
 }
 
 /**
+ * The kinds of order the duplicate-delivery scenarios mix, by name: how many units of the
+ * scenario's SKU, and the payment token (it picks the simulated gateway's answer).
+ */
+export const ORDER_KINDS = {
+  ok: { quantity: 2, token: 'tok_visa' },
+  mc: { quantity: 1, token: 'tok_mastercard' },
+  flaky: { quantity: 1, token: 'tok_gatewayFlaky' },
+  declined: { quantity: 1, token: 'tok_chargeDeclined' },
+  down: { quantity: 1, token: 'tok_gatewayDown' },
+  // More than any scenario stocks: OUT_OF_STOCK.
+  short: { quantity: 9, token: 'tok_visa' },
+} as const;
+
+/** One order per kind named in `kinds`, in that order, all over `sku`: orderId `ord_<prefix>_<kind>_<run>`. */
+export function ordersOf(prefix: string, run: string, sku: string, kinds: readonly (keyof typeof ORDER_KINDS)[]): OrderRequest[] {
+  return kinds.map((kind) => orderOf(`ord_${prefix}_${kind}_${run}`, [{ sku, quantity: ORDER_KINDS[kind].quantity }], ORDER_KINDS[kind].token));
+}
+
+/**
  * Polls the stock of `skus` every `everyMs` until stopped (bounded by `maxMs`) and keeps the
  * lowest value seen: "stock never negative at any observed moment".
  */

@@ -22,6 +22,19 @@ export const DYNAMODB_RESOURCE_PREFIX = 'arn:aws:states:::dynamodb:';
 /** Resource prefix of the AWS SDK integrations (partition `aws`; any partition is accepted). */
 export const DYNAMODB_SDK_RESOURCE_PREFIX = 'arn:aws:states:::aws-sdk:dynamodb:';
 
+/** The request members PutItem, DeleteItem and UpdateItem share (conditions and return options). */
+const WRITE_FIELDS = [
+  'TableName',
+  'ConditionalOperator',
+  'ConditionExpression',
+  'Expected',
+  'ExpressionAttributeNames',
+  'ExpressionAttributeValues',
+  'ReturnConsumedCapacity',
+  'ReturnItemCollectionMetrics',
+  'ReturnValues',
+];
+
 /**
  * The optimized actions and the request fields each passes to DynamoDB (the API's request
  * members; others are dropped, as Step Functions drops unsupported parameters of optimized
@@ -29,44 +42,9 @@ export const DYNAMODB_SDK_RESOURCE_PREFIX = 'arn:aws:states:::aws-sdk:dynamodb:'
  */
 const OPTIMIZED: Readonly<Record<string, ReadonlySet<string>>> = {
   getItem: new Set(['Key', 'TableName', 'AttributesToGet', 'ConsistentRead', 'ExpressionAttributeNames', 'ProjectionExpression', 'ReturnConsumedCapacity']),
-  putItem: new Set([
-    'Item',
-    'TableName',
-    'ConditionalOperator',
-    'ConditionExpression',
-    'Expected',
-    'ExpressionAttributeNames',
-    'ExpressionAttributeValues',
-    'ReturnConsumedCapacity',
-    'ReturnItemCollectionMetrics',
-    'ReturnValues',
-  ]),
-  deleteItem: new Set([
-    'Key',
-    'TableName',
-    'ConditionalOperator',
-    'ConditionExpression',
-    'Expected',
-    'ExpressionAttributeNames',
-    'ExpressionAttributeValues',
-    'ReturnConsumedCapacity',
-    'ReturnItemCollectionMetrics',
-    'ReturnValues',
-  ]),
-  updateItem: new Set([
-    'Key',
-    'TableName',
-    'AttributeUpdates',
-    'ConditionalOperator',
-    'ConditionExpression',
-    'Expected',
-    'ExpressionAttributeNames',
-    'ExpressionAttributeValues',
-    'ReturnConsumedCapacity',
-    'ReturnItemCollectionMetrics',
-    'ReturnValues',
-    'UpdateExpression',
-  ]),
+  putItem: new Set(['Item', ...WRITE_FIELDS]),
+  deleteItem: new Set(['Key', ...WRITE_FIELDS]),
+  updateItem: new Set(['Key', 'AttributeUpdates', 'UpdateExpression', ...WRITE_FIELDS]),
 };
 
 /**

@@ -4,7 +4,7 @@
  * (`LocalEventBridge.putEvents` fits {@link PublishEvents}).
  */
 import type { PutEventsResponse } from '../../eventbridge/index.js';
-import { parametersObject, requirePattern, serviceAction, taskError } from './shared.js';
+import { singleActionParameters, taskError } from './shared.js';
 import type { TaskIntegration, TaskRequest } from './types.js';
 
 /** The Resource of the integration (partition `aws`; any partition is accepted). */
@@ -46,11 +46,7 @@ export function putEventsIntegration(publish: PublishEvents): TaskIntegration {
 }
 
 function prepare(request: TaskRequest): unknown {
-  if (serviceAction(request.resource) !== 'events:putEvents') {
-    throw taskError('States.Runtime', `Task '${request.stateName}': ${request.resource} is not an EventBridge integration the local runtime answers (only events:putEvents)`);
-  }
-  requirePattern(request, ['request-response', 'waitForTaskToken']);
-  const entries = parametersObject(request)['Entries'];
+  const entries = singleActionParameters(request, 'EventBridge', 'events:putEvents')['Entries'];
   if (!Array.isArray(entries)) return entries;
   const owners = [stateMachineArnOf(request.executionArn), request.executionArn];
   return entries.map((entry: unknown) => {

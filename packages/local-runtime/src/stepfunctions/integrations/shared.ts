@@ -49,6 +49,23 @@ export function parametersObject(request: TaskRequest): Record<string, unknown> 
 }
 
 /**
+ * The parameters of a Task calling an integration the local runtime answers for one action only
+ * (`sns:publish`, `sqs:sendMessage`, `events:putEvents`): another action of the service fails with
+ * `States.Runtime` naming the one answered, and so does `.sync` (these integrations offer Request
+ * Response and Wait for a Callback only, per their pages of the Developer Guide).
+ *
+ * @param service the service's name in the error, e.g. `SNS`
+ * @param action the one action answered, e.g. `sns:publish`
+ */
+export function singleActionParameters(request: TaskRequest, service: string, action: string): Record<string, unknown> {
+  if (serviceAction(request.resource) !== action) {
+    throw taskError('States.Runtime', `Task '${request.stateName}': ${request.resource} is not an ${service} integration the local runtime answers (only ${action})`);
+  }
+  requirePattern(request, ['request-response', 'waitForTaskToken']);
+  return parametersObject(request);
+}
+
+/**
  * Keeps only the parameters the optimized integration passes to the service API. Step Functions
  * drops the others without failing (localstack snapshot
  * `test_sqs_task_service.py::test_send_message_unsupported_parameters`: `MessageSystemAttribute`

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MessageRecorder } from './messages.js';
-import { httpDate, parametersObject, pickSupported, requirePattern, sdkMetadata, sequenceNumberAt, serviceAction, sortedKeys, taskError } from './shared.js';
+import { httpDate, pickSupported, sdkMetadata, sequenceNumberAt, singleActionParameters, sortedKeys, taskError } from './shared.js';
 import type { TaskIntegration, TaskRequest } from './types.js';
 
 /** The Resource of the integration (partition `aws`; any partition is accepted). */
@@ -29,11 +29,7 @@ export function snsPublishIntegration(messages: MessageRecorder): TaskIntegratio
 }
 
 function publish(request: TaskRequest, messages: MessageRecorder): Record<string, unknown> {
-  if (serviceAction(request.resource) !== 'sns:publish') {
-    throw taskError('States.Runtime', `Task '${request.stateName}': ${request.resource} is not an SNS integration the local runtime answers (only sns:publish)`);
-  }
-  requirePattern(request, ['request-response', 'waitForTaskToken']);
-  const parameters = pickSupported(parametersObject(request), SUPPORTED);
+  const parameters = pickSupported(singleActionParameters(request, 'SNS', 'sns:publish'), SUPPORTED);
   const destination = [parameters['TopicArn'], parameters['TargetArn'], parameters['PhoneNumber']].find(
     (value): value is string => typeof value === 'string' && value !== '',
   );

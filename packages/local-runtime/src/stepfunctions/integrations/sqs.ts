@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { MessageRecorder } from './messages.js';
-import { httpDate, parametersObject, pickSupported, requirePattern, sdkMetadata, sequenceNumberAt, serviceAction, sortedKeys, taskError } from './shared.js';
+import { httpDate, pickSupported, sdkMetadata, sequenceNumberAt, singleActionParameters, sortedKeys, taskError } from './shared.js';
 import type { TaskIntegration, TaskRequest } from './types.js';
 
 /** The Resource of the integration (partition `aws`; any partition is accepted). */
@@ -32,11 +32,7 @@ export function sqsSendMessageIntegration(messages: MessageRecorder): TaskIntegr
 }
 
 function sendMessage(request: TaskRequest, messages: MessageRecorder): Record<string, unknown> {
-  if (serviceAction(request.resource) !== 'sqs:sendMessage') {
-    throw taskError('States.Runtime', `Task '${request.stateName}': ${request.resource} is not an SQS integration the local runtime answers (only sqs:sendMessage)`);
-  }
-  requirePattern(request, ['request-response', 'waitForTaskToken']);
-  const parameters = pickSupported(parametersObject(request), SUPPORTED);
+  const parameters = pickSupported(singleActionParameters(request, 'SQS', 'sqs:sendMessage'), SUPPORTED);
   const queueUrl = parameters['QueueUrl'];
   if (typeof queueUrl !== 'string' || queueUrl === '') throw missing(request, 'QueueUrl');
   const rawBody = parameters['MessageBody'];

@@ -10,6 +10,21 @@ const tooLarge: Readonly<Record<string, TaskIntegration>> = {
     Promise.reject(Object.assign(new Error("The state/task 'big' returned a result with a size exceeding the maximum number of bytes service limit."), { name: 'States.DataLimitExceeded' })),
 };
 
+/** The snapshots' machine: a Task on the too-large stand-in whose Catch (`errorEquals`) goes to the Pass state `handler`. */
+function bigResultCaughtBy(errorEquals: string, handler: string) {
+  return {
+    StartAt: 'InvokeLambda',
+    States: {
+      InvokeLambda: { Type: 'Task', Resource: 'arn:aws:states:::big:result', Catch: [{ ErrorEquals: [errorEquals], Next: handler }], Next: 'ProcessResult' },
+      ProcessResult: { Type: 'Pass', End: true },
+      [handler]: { Type: 'Pass', End: true },
+    },
+  };
+}
+
+/** The error output a Catch hands on for States.DataLimitExceeded (the snapshots' recorded output). */
+const DATA_LIMIT_ERROR = { Error: 'States.DataLimitExceeded', Cause: "The state/task 'big' returned a result with a size exceeding the maximum number of bytes service limit." };
+
 export const errors: ConformanceCase[] = [
   {
     name: 'A custom function error keeps its name (Lambda stand-in, mocked)',
@@ -34,34 +49,20 @@ export const errors: ConformanceCase[] = [
   {
     name: 'States.ALL catches States.DataLimitExceeded raised by a task (stand-in integration, mocked)',
     source: `${LIMIT} :: TestStatesErrors::test_service_task_lambada_catch_state_all_data_limit_exceeded_on_large_utf8_response (caught by "HandleGeneralError", ErrorEquals ["States.ALL"])`,
-    definition: {
-      StartAt: 'InvokeLambda',
-      States: {
-        InvokeLambda: { Type: 'Task', Resource: 'arn:aws:states:::big:result', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'HandleGeneralError' }], Next: 'ProcessResult' },
-        ProcessResult: { Type: 'Pass', End: true },
-        HandleGeneralError: { Type: 'Pass', End: true },
-      },
-    },
+    definition: bigResultCaughtBy('States.ALL', 'HandleGeneralError'),
     integrations: tooLarge,
     expect: {
       status: 'SUCCEEDED',
-      output: { Error: 'States.DataLimitExceeded', Cause: "The state/task 'big' returned a result with a size exceeding the maximum number of bytes service limit." },
+      output: DATA_LIMIT_ERROR,
       eventsInOrder: ['TaskFailed', 'TaskStateExited', 'PassStateEntered', 'ExecutionSucceeded'],
     },
   },
   {
     name: 'States.DataLimitExceeded named explicitly is caught (stand-in integration, mocked)',
     source: `${LIMIT} :: TestStatesErrors::test_service_task_lambada_data_limit_exceeded_on_large_utf8_response (caught by "HandleDataLimitExceeded")`,
-    definition: {
-      StartAt: 'InvokeLambda',
-      States: {
-        InvokeLambda: { Type: 'Task', Resource: 'arn:aws:states:::big:result', Catch: [{ ErrorEquals: ['States.DataLimitExceeded'], Next: 'HandleDataLimitExceeded' }], Next: 'ProcessResult' },
-        ProcessResult: { Type: 'Pass', End: true },
-        HandleDataLimitExceeded: { Type: 'Pass', End: true },
-      },
-    },
+    definition: bigResultCaughtBy('States.DataLimitExceeded', 'HandleDataLimitExceeded'),
     integrations: tooLarge,
-    expect: { status: 'SUCCEEDED', output: { Error: 'States.DataLimitExceeded', Cause: "The state/task 'big' returned a result with a size exceeding the maximum number of bytes service limit." } },
+    expect: { status: 'SUCCEEDED', output: DATA_LIMIT_ERROR },
   },
   {
     name: 'Negative control: an error name is matched exactly, not by prefix (Lambda stand-in, mocked)',

@@ -14,6 +14,11 @@ function jsonataPass(name: string, source: string, output: unknown, input: unkno
   };
 }
 
+/** A JSONata machine whose one Task `Call` invokes Lambda (`lambda:invoke`) with `fields`, and `others` as further states. */
+function lambdaCall(fields: Record<string, unknown>, others: Record<string, unknown> = {}) {
+  return { QueryLanguage: 'JSONata', StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', ...fields, End: true }, ...others } };
+}
+
 export const jsonata: ConformanceCase[] = [
   jsonataPass('Output computes from $states.input', `${DOC} > Output field`, { total: '{% $states.input.price * $states.input.qty %}' }, { price: 5, qty: 3 }, { total: 15 }),
   jsonataPass('A whole-string expression returns its JSON value, not a string', `${DOC} > Writing JSONata expressions ("{% %}")`, '{% $states.input.items %}', { items: [1, 2] }, [1, 2]),
@@ -46,19 +51,10 @@ export const jsonata: ConformanceCase[] = [
   {
     name: 'Task Arguments and Output over $states.result (Lambda stand-in, mocked)',
     source: `${DOC} > Task state: Arguments and Output ($states.result)`,
-    definition: {
-      QueryLanguage: 'JSONata',
-      StartAt: 'Call',
-      States: {
-        Call: {
-          Type: 'Task',
-          Resource: 'arn:aws:states:::lambda:invoke',
-          Arguments: { FunctionName: 'Double', Payload: { n: '{% $states.input.n %}' } },
-          Output: { doubled: '{% $states.result.Payload %}', input: '{% $states.input %}' },
-          End: true,
-        },
-      },
-    },
+    definition: lambdaCall({
+      Arguments: { FunctionName: 'Double', Payload: { n: '{% $states.input.n %}' } },
+      Output: { doubled: '{% $states.result.Payload %}', input: '{% $states.input %}' },
+    }),
     input: { n: 21 },
     functions: { Double: (payload) => (payload as { n: number }).n * 2 },
     expect: { status: 'SUCCEEDED', output: { doubled: 42, input: { n: 21 } } },
@@ -66,20 +62,13 @@ export const jsonata: ConformanceCase[] = [
   {
     name: 'Catch Output over $states.errorOutput (Lambda stand-in, mocked)',
     source: `${DOC} > Catch: Output with $states.errorOutput`,
-    definition: {
-      QueryLanguage: 'JSONata',
-      StartAt: 'Call',
-      States: {
-        Call: {
-          Type: 'Task',
-          Resource: 'arn:aws:states:::lambda:invoke',
-          Arguments: { FunctionName: 'Broken' },
-          Catch: [{ ErrorEquals: ['States.ALL'], Output: { err: '{% $states.errorOutput.Error %}', from: '{% $states.input.id %}' }, Next: 'Done' }],
-          End: true,
-        },
-        Done: { Type: 'Succeed' },
+    definition: lambdaCall(
+      {
+        Arguments: { FunctionName: 'Broken' },
+        Catch: [{ ErrorEquals: ['States.ALL'], Output: { err: '{% $states.errorOutput.Error %}', from: '{% $states.input.id %}' }, Next: 'Done' }],
       },
-    },
+      { Done: { Type: 'Succeed' } },
+    ),
     input: { id: 'x1' },
     functions: { Broken: () => raise('CustomError', 'nope') },
     expect: { status: 'SUCCEEDED', output: { err: 'CustomError', from: 'x1' } },

@@ -8,6 +8,12 @@ function task(retry: unknown[], extra: Record<string, unknown> = {}, name = 'Fla
   return { StartAt: 'T', States: { T: { Type: 'Task', Resource: fn(name), Retry: retry, ...extra, End: true }, ...((extra.Catch as unknown[] | undefined) ? { Z: { Type: 'Pass', End: true } } : {}) } };
 }
 
+/**
+ * The virtual-time gaps between each failed attempt and the retry after it (attempt n fails,
+ * attempt n+1 is scheduled `seconds[n-1]` later).
+ */
+const retryGaps = (...seconds: number[]) => seconds.map((gap, i) => ({ from: `LambdaFunctionFailed#${i + 1}`, to: `LambdaFunctionScheduled#${i + 2}`, seconds: gap }));
+
 /** Fails with the given error names, in order, then succeeds with 'ok'. */
 const failing = (...errors: string[]) => ({ Flaky: (_p: unknown, { calls }: { calls: number }) => (calls < errors.length ? raise(errors[calls]!) : 'ok') });
 
@@ -20,10 +26,7 @@ export const retry: ConformanceCase[] = [
     expect: {
       status: 'SUCCEEDED',
       output: 'ok',
-      timestamps: [
-        { from: 'LambdaFunctionFailed#1', to: 'LambdaFunctionScheduled#2', seconds: 3 },
-        { from: 'LambdaFunctionFailed#2', to: 'LambdaFunctionScheduled#3', seconds: 4.5 },
-      ],
+      timestamps: retryGaps(3, 4.5),
     },
   },
   {
@@ -34,11 +37,7 @@ export const retry: ConformanceCase[] = [
     expect: {
       status: 'FAILED',
       error: 'Boom',
-      timestamps: [
-        { from: 'LambdaFunctionFailed#1', to: 'LambdaFunctionScheduled#2', seconds: 1 },
-        { from: 'LambdaFunctionFailed#2', to: 'LambdaFunctionScheduled#3', seconds: 2 },
-        { from: 'LambdaFunctionFailed#3', to: 'LambdaFunctionScheduled#4', seconds: 4 },
-      ],
+      timestamps: retryGaps(1, 2, 4),
       check: (_r, history) => {
         if (history.filter((e) => e.type === 'LambdaFunctionScheduled').length !== 4) throw new Error('expected 1 attempt + 3 retries');
       },
@@ -65,11 +64,7 @@ export const retry: ConformanceCase[] = [
     expect: {
       status: 'SUCCEEDED',
       output: { Error: 'ErrorB', Cause: JSON.stringify({ errorType: 'ErrorB', errorMessage: 'ErrorB raised', trace: [] }) },
-      timestamps: [
-        { from: 'LambdaFunctionFailed#1', to: 'LambdaFunctionScheduled#2', seconds: 1 },
-        { from: 'LambdaFunctionFailed#2', to: 'LambdaFunctionScheduled#3', seconds: 2 },
-        { from: 'LambdaFunctionFailed#3', to: 'LambdaFunctionScheduled#4', seconds: 5 },
-      ],
+      timestamps: retryGaps(1, 2, 5),
       eventsInOrder: ['LambdaFunctionFailed', 'LambdaFunctionFailed', 'LambdaFunctionFailed', 'LambdaFunctionFailed', 'TaskStateExited', 'PassStateEntered'],
     },
   },
@@ -80,11 +75,7 @@ export const retry: ConformanceCase[] = [
     functions: failing('Boom', 'Boom', 'Boom'),
     expect: {
       status: 'SUCCEEDED',
-      timestamps: [
-        { from: 'LambdaFunctionFailed#1', to: 'LambdaFunctionScheduled#2', seconds: 4 },
-        { from: 'LambdaFunctionFailed#2', to: 'LambdaFunctionScheduled#3', seconds: 10 },
-        { from: 'LambdaFunctionFailed#3', to: 'LambdaFunctionScheduled#4', seconds: 10 },
-      ],
+      timestamps: retryGaps(4, 10, 10),
     },
   },
   {

@@ -2,6 +2,21 @@ import { raise, type ConformanceCase } from '../case.ts';
 
 const DOC = 'Step Functions Developer Guide > Passing data between states with variables';
 
+/** A Choice whose rule assigns `path: 'yes'` and whose own Assign (taken with Default) assigns `'default'`; the next state outputs `$path`. */
+const CHOICE_ASSIGN = {
+  QueryLanguage: 'JSONata',
+  StartAt: 'C',
+  States: {
+    C: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.ok %}', Assign: { path: 'yes' }, Next: 'End' }], Default: 'End', Assign: { path: 'default' } },
+    End: { Type: 'Pass', Output: '{% $path %}', End: true },
+  },
+};
+
+/** A JSONata machine whose Pass state `Set` assigns `assign`, then goes on to the first of `states`. */
+function assignThen(assign: Record<string, unknown>, states: Record<string, unknown>) {
+  return { QueryLanguage: 'JSONata', StartAt: 'Set', States: { Set: { Type: 'Pass', Assign: assign, Next: Object.keys(states)[0] }, ...states } };
+}
+
 export const variables: ConformanceCase[] = [
   {
     name: 'A variable assigned in one state is read by a later state (JSONPath "$name")',
@@ -20,14 +35,9 @@ export const variables: ConformanceCase[] = [
   {
     name: 'A variable assigned in one state is read by a later state (JSONata "$name")',
     source: `${DOC} > Assigning variables / Referencing variables (JSONata)`,
-    definition: {
-      QueryLanguage: 'JSONata',
-      StartAt: 'Set',
-      States: {
-        Set: { Type: 'Pass', Assign: { total: '{% $states.input.a + $states.input.b %}' }, Next: 'Use' },
-        Use: { Type: 'Pass', Output: { total: '{% $total %}' }, End: true },
-      },
-    },
+    definition: assignThen({ total: '{% $states.input.a + $states.input.b %}' }, {
+      Use: { Type: 'Pass', Output: { total: '{% $total %}' }, End: true },
+    }),
     input: { a: 2, b: 5 },
     expect: { status: 'SUCCEEDED', output: { total: 7 } },
   },
@@ -75,41 +85,26 @@ export const variables: ConformanceCase[] = [
   {
     name: 'A Parallel branch reads an outer variable',
     source: `${DOC} > Variable scope ("nested states can access variables of outer scopes")`,
-    definition: {
-      QueryLanguage: 'JSONata',
-      StartAt: 'Set',
-      States: {
-        Set: { Type: 'Pass', Assign: { greeting: 'hi' }, Next: 'Par' },
-        Par: { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', Output: '{% $greeting %}', End: true } } }], End: true },
-      },
-    },
+    definition: assignThen({ greeting: 'hi' }, {
+      Par: { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', Output: '{% $greeting %}', End: true } } }], End: true },
+    }),
     expect: { status: 'SUCCEEDED', output: ['hi'] },
   },
   {
     name: 'A Map iteration reads an outer variable',
     source: `${DOC} > Variable scope (Map ItemProcessor)`,
-    definition: {
-      QueryLanguage: 'JSONata',
-      StartAt: 'Set',
-      States: {
-        Set: { Type: 'Pass', Assign: { factor: 10 }, Next: 'M' },
-        M: { Type: 'Map', Items: '{% [1, 2, 3] %}', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% $states.input * $factor %}', End: true } } }, End: true },
-      },
-    },
+    definition: assignThen({ factor: 10 }, {
+      M: { Type: 'Map', Items: '{% [1, 2, 3] %}', ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'P', States: { P: { Type: 'Pass', Output: '{% $states.input * $factor %}', End: true } } }, End: true },
+    }),
     expect: { status: 'SUCCEEDED', output: [10, 20, 30] },
   },
   {
     name: 'Variables assigned inside a branch do not leak out: a Parallel exposes only its output',
     source: `${DOC} > Variable scope ("variables assigned in a nested scope are not visible outside it; pass data out through Output")`,
-    definition: {
-      QueryLanguage: 'JSONata',
-      StartAt: 'Set',
-      States: {
-        Set: { Type: 'Pass', Assign: { v: 'outer' }, Next: 'Par' },
-        Par: { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', Assign: { inner: 'x' }, Output: { b: 'branch' }, End: true } } }], Next: 'Read' },
-        Read: { Type: 'Pass', Output: { v: '{% $v %}', out: '{% $states.input %}' }, End: true },
-      },
-    },
+    definition: assignThen({ v: 'outer' }, {
+      Par: { Type: 'Parallel', Branches: [{ StartAt: 'B', States: { B: { Type: 'Pass', Assign: { inner: 'x' }, Output: { b: 'branch' }, End: true } } }], Next: 'Read' },
+      Read: { Type: 'Pass', Output: { v: '{% $v %}', out: '{% $states.input %}' }, End: true },
+    }),
     expect: { status: 'SUCCEEDED', output: { v: 'outer', out: [{ b: 'branch' }] } },
   },
   {
@@ -129,28 +124,14 @@ export const variables: ConformanceCase[] = [
   {
     name: 'A Choice rule\'s Assign applies when that rule matches',
     source: `${DOC} > Assign in Choice rules`,
-    definition: {
-      QueryLanguage: 'JSONata',
-      StartAt: 'C',
-      States: {
-        C: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.ok %}', Assign: { path: 'yes' }, Next: 'End' }], Default: 'End', Assign: { path: 'default' } },
-        End: { Type: 'Pass', Output: '{% $path %}', End: true },
-      },
-    },
+    definition: CHOICE_ASSIGN,
     input: { ok: true },
     expect: { status: 'SUCCEEDED', output: 'yes' },
   },
   {
     name: 'Negative control: the Choice state\'s own Assign applies on Default',
     source: `${DOC} > Assign in Choice rules (state-level Assign when Default is taken)`,
-    definition: {
-      QueryLanguage: 'JSONata',
-      StartAt: 'C',
-      States: {
-        C: { Type: 'Choice', Choices: [{ Condition: '{% $states.input.ok %}', Assign: { path: 'yes' }, Next: 'End' }], Default: 'End', Assign: { path: 'default' } },
-        End: { Type: 'Pass', Output: '{% $path %}', End: true },
-      },
-    },
+    definition: CHOICE_ASSIGN,
     input: { ok: false },
     expect: { status: 'SUCCEEDED', output: 'default' },
   },
