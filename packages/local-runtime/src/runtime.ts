@@ -7,7 +7,7 @@ import { readCloudAssembly } from './cloudformation/assembly.js';
 import { AssemblyResolver, DEFAULT_ENVIRONMENT, type Environment, type ResourceRef } from './cloudformation/resolver.js';
 import { activeResources, findResource, stacksOf, type LocalStackInfo, type NamedResourceInfo } from './cloudformation/resources.js';
 import { StableNamesResolver } from './cloudformation/stable-names.js';
-import { unsupportedInAssembly, type UnsupportedItem } from './cloudformation/unsupported.js';
+import { unsupportedInAssembly, unsupportedLogLines, type UnsupportedItem } from './cloudformation/unsupported.js';
 import { startDynamoDbService, type DynamoDbService } from './dynamodb/start.js';
 import { planTables } from './dynamodb/tables.js';
 import { connectToEngine, eventBridgeFromAssembly, type EventRecorder, type LocalEventBridge } from './eventbridge/index.js';
@@ -81,7 +81,7 @@ export class LocalRuntime extends LocalExecutions {
     // Everything that can fail on the assembly alone fails before Java starts.
     const unsupported = unsupportedInAssembly(resources, resolver);
     const log = options.log ?? ((message: string) => console.warn(message));
-    for (const item of unsupported) log(item.message);
+    for (const line of unsupportedLogLines(unsupported)) log(line);
     const functionPlans = resources.filter(({ resource }) => resource.type === 'AWS::Lambda::Function').map(({ stack, resource }) => planFunction(resolver, stack, resource));
     if (options.faults) validateFaults(options.faults, options.dynamodbFaultProxy !== false);
     const tablePlans = planTables(resources, resolver);

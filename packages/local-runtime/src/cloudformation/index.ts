@@ -12,7 +12,7 @@ export { StableNamesResolver } from './stable-names.js';
 export { activeResources, findResource } from './resources.js';
 export type { LocalResourceInfo, LocalStackInfo, NamedResourceInfo } from './resources.js';
 export { TABLE_TYPES, toCreateTableInput } from './tables.js';
-export { ACCEPTED_RESOURCE_TYPES, EMULATED_RESOURCE_TYPES, unsupportedInAssembly } from './unsupported.js';
+export { ACCEPTED_RESOURCE_TYPES, EMULATED_RESOURCE_TYPES, unsupportedInAssembly, unsupportedLogLines } from './unsupported.js';
 export type { UnsupportedItem } from './unsupported.js';
 export { LocalParameterStore, ParameterNotFoundError } from '../ssm/parameter-store.js';
 export type { LocalParameter, ParameterPublisher } from '../ssm/parameter-store.js';

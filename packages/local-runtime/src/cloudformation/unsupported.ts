@@ -128,6 +128,38 @@ export function unsupportedInAssembly(active: readonly ResourceRef[], resolver: 
   return items;
 }
 
+/** How many construct paths a summary line names before it says how many more there are. */
+const NAMED_IN_SUMMARY = 3;
+
+/**
+ * The start-up log's lines for `items`: one per item, except that items saying the same thing of
+ * the same type (e.g. every `AWS::CloudWatch::Alarm` of an app: 18 in the order workflow) make
+ * one line that counts them and names the first few, so what the runtime does not emulate stays
+ * readable. The items themselves (`runtime.unsupported`) are not merged.
+ */
+export function unsupportedLogLines(items: readonly UnsupportedItem[]): string[] {
+  const groups = new Map<string, { first: UnsupportedItem; labels: string[] }>();
+  for (const item of items) {
+    const label = labelOf(item);
+    // The message with this item's construct path taken out: the same for items that say the same thing.
+    const key = item.message.replace(` ${label.slice(item.type.length + 1)}`, '');
+    const group = groups.get(key);
+    if (group) group.labels.push(label);
+    else groups.set(key, { first: item, labels: [label] });
+  }
+  return [...groups.values()].map(({ first, labels }) => {
+    if (labels.length === 1) return first.message;
+    const paths = labels.map((label) => label.slice(first.type.length + 1));
+    const named = paths.slice(0, NAMED_IN_SUMMARY).join(', ') + (paths.length > NAMED_IN_SUMMARY ? ` and ${paths.length - NAMED_IN_SUMMARY} more` : '');
+    return first.message.replace(labelOf(first), `${labels.length} × ${first.type} (${named})`);
+  });
+}
+
+/** `<type> <construct path>`, as the item's message names it. */
+function labelOf(item: UnsupportedItem): string {
+  return `${item.type} ${item.path ?? `${item.stackName}/${item.logicalId}`}`;
+}
+
 type Where = Omit<UnsupportedItem, 'kind' | 'property' | 'message'>;
 
 function specialCases(stack: AssemblyStack, resource: TemplateResource, resolver: UnsupportedResolver, where: Where, label: string): UnsupportedItem[] {

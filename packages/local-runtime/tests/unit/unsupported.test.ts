@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JavaUnavailableError, LocalRuntime, type UnsupportedItem } from '@order-flow/local';
-import { AssemblyResolver, activeResources, readCloudAssembly, unsupportedInAssembly } from '@order-flow/local/cloudformation';
+import { AssemblyResolver, activeResources, readCloudAssembly, unsupportedInAssembly, unsupportedLogLines } from '@order-flow/local/cloudformation';
 
 /** A stack with what the runtime emulates, what it does not, and ignored properties on both. */
 function synthApp(outdir: string): void {
@@ -17,6 +17,7 @@ function synthApp(outdir: string): void {
   const stack = new Stack(app, 'Unsupported');
   const queue = new sqs.Queue(stack, 'Queue');
   new cloudwatch.Alarm(stack, 'Alarm', { metric: queue.metricApproximateNumberOfMessagesVisible(), threshold: 10, evaluationPeriods: 1 });
+  new cloudwatch.Alarm(stack, 'Alarm2', { metric: queue.metricApproximateAgeOfOldestMessage(), threshold: 60, evaluationPeriods: 1 });
   new dynamodb.CfnTable(stack, 'Table', {
     keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
     attributeDefinitions: [{ attributeName: 'pk', attributeType: 'S' }],
@@ -52,6 +53,7 @@ describe('unsupported resources and properties', () => {
       [
         'resource AWS::SQS::Queue',
         'resource AWS::CloudWatch::Alarm',
+        'resource AWS::CloudWatch::Alarm',
         'property AWS::DynamoDB::Table StreamSpecification',
         'property AWS::Lambda::Function VpcConfig',
         'property AWS::Lambda::Function Layers',
@@ -73,10 +75,38 @@ describe('unsupported resources and properties', () => {
     expect(items.filter((item) => item.type.startsWith('AWS::IAM::') || item.type === 'AWS::CDK::Metadata')).toEqual([]);
   });
 
-  it('logs every item through the log option when the runtime starts, before DynamoDB Local', async () => {
+  it('logs every item through the log option when the runtime starts, before DynamoDB Local: items of one type saying the same thing in one line that counts them', async () => {
     const lines: string[] = [];
     const start = LocalRuntime.start({ assemblyDir: outdir, javaCommand: '/nonexistent/bin/java', log: (line) => lines.push(line) });
     await expect(start).rejects.toBeInstanceOf(JavaUnavailableError);
-    expect(lines).toEqual(items.map((item) => item.message));
+    const alarmsLine =
+      'Not emulated: 2 × AWS::CloudWatch::Alarm (Unsupported/Alarm/Resource, Unsupported/Alarm2/Resource): no metrics or actions; runtime.deployNewVersion evaluates it from recorded invocations when a deployment group names it; Ref and Fn::GetAtt resolve to local placeholder names';
+    // In template order, the two alarms' line where the first alarm stands.
+    const firstAlarm = items.findIndex((item) => item.type === 'AWS::CloudWatch::Alarm');
+    const expected = items.flatMap((item, index) => (item.type !== 'AWS::CloudWatch::Alarm' ? [item.message] : index === firstAlarm ? [alarmsLine] : []));
+    expect(lines).toEqual(expected);
+    expect(lines).toHaveLength(items.length - 1);
+  });
+
+  describe('unsupportedLogLines', () => {
+    const alarm = (n: number, note = 'no metrics'): UnsupportedItem => ({
+      kind: 'resource',
+      stackName: 'S',
+      logicalId: `A${n}`,
+      path: `S/A${n}/Resource`,
+      type: 'AWS::CloudWatch::Alarm',
+      message: `Not emulated: AWS::CloudWatch::Alarm S/A${n}/Resource: ${note}`,
+    });
+
+    it('names the first three paths of a group and counts the rest', () => {
+      expect(unsupportedLogLines([1, 2, 3, 4, 5].map((n) => alarm(n)))).toEqual([
+        'Not emulated: 5 × AWS::CloudWatch::Alarm (S/A1/Resource, S/A2/Resource, S/A3/Resource and 2 more): no metrics',
+      ]);
+    });
+
+    it('negative control: items of one type that say different things stay apart, each as its own message', () => {
+      const items = [alarm(1), alarm(2, 'something else')];
+      expect(unsupportedLogLines(items)).toEqual(items.map((item) => item.message));
+    });
   });
 });
