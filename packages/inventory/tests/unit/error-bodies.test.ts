@@ -12,7 +12,7 @@ const INTERNAL_TABLE = 'OrderFlow-Inventory-InventoryTable40A3050B-9Z8X7C6V5B4N'
 const internalError = () => sdkResourceNotFound(INTERNAL_TABLE, ['DynamoDbStockStore.getStock (/var/task/index.mjs:3:210)', 'route (/work/main/packages/inventory/src/api-handler.ts:99:5)']);
 
 /** The 500 answer, and proof that nothing internal reached the client. */
-const expectOpaque500 = (response: { statusCode: number; body: string }) => expectBare500(response, [INTERNAL_TABLE, 'InventoryTable', 'INVENTORY_TABLE_NAME']);
+const expectOpaque500 = (response: { statusCode: number; body: string }) => expectBare500(response, { body: { error: 'InternalError' }, internalNames: [INTERNAL_TABLE, 'InventoryTable', 'INVENTORY_TABLE_NAME'] });
 
 describe('stock API error bodies carry no stack traces or internal names', () => {
   const store = new InMemoryStockStore();

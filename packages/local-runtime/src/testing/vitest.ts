@@ -52,6 +52,11 @@ export interface PrimingSuiteOptions {
   /** The variable that turns the warm-up request on (`WARM_UP_ENV` of `@order-flow/contracts/lambda-init`). */
   readonly warmUpEnv: string;
   /**
+   * Strings only the dry runs use (their ids, e.g. `order-flow-prime`): no line printed while
+   * priming may contain one.
+   */
+  readonly dryRunMarkers: readonly [string, ...string[]];
+  /**
    * The package's priming functions, each running one dry run. The warm-up test primes the first
    * with a reachable table and the last with an unreachable one (the same function when there is one).
    */
@@ -143,7 +148,7 @@ export function describePriming(options: PrimingSuiteOptions): void {
       const outcomes = await primeAll(client, `${options.prefix}-nowhere`);
 
       // Assess
-      const written = [...stdout.mock.calls, ...stderr.mock.calls].map(([chunk]) => String(chunk)).filter((line) => line.includes('order-flow-prime') || line.includes('ORDER-FLOW-PRIME'));
+      const written = [...stdout.mock.calls, ...stderr.mock.calls].map(([chunk]) => String(chunk)).filter((line) => options.dryRunMarkers.some((marker) => line.includes(marker)));
       stdout.mockRestore();
       stderr.mockRestore();
       expect(written).toEqual([]);
@@ -166,15 +171,24 @@ export function sdkResourceNotFound(tableName: string, frames: readonly string[]
   return error;
 }
 
+/** What {@link expectOpaque500} expects of a 500 answer. */
+export interface Opaque500Options {
+  /** The JSON body the handler answers for any unexpected failure, e.g. `{ error: 'InternalError' }`. */
+  readonly body: unknown;
+  /** Names that must not reach the client: table names, ARNs, variables. */
+  readonly internalNames: readonly string[];
+}
+
 /**
- * Asserts that `response` is the bare `500 { "error": "InternalError" }` an HTTP handler answers
- * for a failure it did not expect, and that nothing internal reached the client: no stack frame,
- * file path or SDK error name, and none of `internalNames` (table names, ARNs, variables),
- * anywhere in the response (body and headers).
+ * Asserts that `response` is the bare 500 with `options.body` an HTTP handler answers for a
+ * failure it did not expect, and that nothing internal reached the client: no stack frame, file
+ * path or SDK error name, and none of `options.internalNames`, anywhere in the response (body and
+ * headers).
  */
-export function expectOpaque500(response: { readonly statusCode: number; readonly body: string }, internalNames: readonly string[]): void {
+export function expectOpaque500(response: { readonly statusCode: number; readonly body: string }, options: Opaque500Options): void {
+  const { body, internalNames } = options;
   expect(response.statusCode).toBe(500);
-  expect(JSON.parse(response.body)).toEqual({ error: 'InternalError' });
+  expect(JSON.parse(response.body)).toEqual(body);
   const wire = JSON.stringify(response);
   for (const leak of [' at ', '/var/task', '.ts:', '.mjs', 'ResourceNotFound', ...internalNames]) {
     expect(wire).not.toContain(leak);

@@ -23,7 +23,7 @@ const failingOrders: OrderRecords = {
 const unusedSfn = { send: () => Promise.reject(internalError()) } as unknown as SFNClient;
 
 /** The 500 answer, and proof that nothing internal reached the client. */
-const expectOpaque500 = (response: { statusCode: number; body: string; headers?: Record<string, string> }) => expectBare500(response, [INTERNAL_TABLE, 'OrderStatusTable', 'stateMachine:']);
+const expectOpaque500 = (response: { statusCode: number; body: string; headers?: Record<string, string> }) => expectBare500(response, { body: { error: 'InternalError' }, internalNames: [INTERNAL_TABLE, 'OrderStatusTable', 'stateMachine:'] });
 
 describe('order API error bodies carry no stack traces or internal names', () => {
   const handler = createHandler({ orders: failingOrders, sfn: unusedSfn, stateMachineArn: STATE_MACHINE_ARN, logger: new Logger({ logLevel: 'SILENT' }) });

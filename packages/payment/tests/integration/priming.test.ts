@@ -16,5 +16,7 @@ describePriming({
   template: layout,
   prefix: 'payment',
   warmUpEnv: WARM_UP_ENV,
+  // The ids the dry runs use (src/priming.ts).
+  dryRunMarkers: ['order-flow-prime', 'ORDER-FLOW-PRIME'],
   functions: [(client, tableName) => primePaymentFunction(createHandler, client, tableName)],
 });
