@@ -18,7 +18,7 @@ export { ConsoleAssetsMissingError } from './console/server.js';
 export type { ConsoleOptions, LocalConsole } from './console/server.js';
 export type { FunctionStats, DurationSummary } from './lambda/function.js';
 export { LOCAL_CREDENTIALS, JavaUnavailableError } from './dynamodb/local.js';
-export { PortInUseError } from './aws-protocol/tcp-ports.js';
+export { PortInUseError, ReservedPort, type PortOption } from './aws-protocol/tcp-ports.js';
 export { AssemblyNotFoundError } from './cloudformation/assembly.js';
 export { UnresolvableError } from './cloudformation/intrinsics.js';
 export { ParameterNotFoundError } from './ssm/parameter-store.js';

@@ -2,7 +2,7 @@ import type { StepFunctionsEngine } from '@order-flow/step-functions';
 import { httpApisFromAssembly } from './apigateway/from-assembly.js';
 import { serveHttpApis, type LocalHttpApiInfo } from './apigateway/serve.js';
 import type { LocalEndpoint } from './aws-protocol/server.js';
-import { choosePort } from './aws-protocol/tcp-ports.js';
+import { ReservedPort } from './aws-protocol/tcp-ports.js';
 import { readCloudAssembly } from './cloudformation/assembly.js';
 import { AssemblyResolver, DEFAULT_ENVIRONMENT, type Environment, type ResourceRef } from './cloudformation/resolver.js';
 import { activeResources, findResource, stacksOf, type LocalStackInfo, type NamedResourceInfo } from './cloudformation/resources.js';
@@ -103,50 +103,62 @@ export class LocalRuntime extends LocalExecutions {
     });
     const stateMachines = planStateMachines(resources, resolver, engine);
     const httpApis = httpApisFromAssembly(assembly.stacks, resolver);
-    // Taken ports fail before Java starts. Free ports are chosen now because functions get the
-    // endpoints in their environment when they are created.
-    const sfnPort = await choosePort(options.stepFunctionsPort, 'Step Functions API');
-    const eventBridgePort = await choosePort(options.eventBridgePort, 'EventBridge API');
-    const apiPorts = await Promise.all(httpApis.map((api, i) => choosePort(i === 0 ? options.apiPort : 0, `HTTP API ${api.path ?? api.name}`)));
+    // Taken ports fail before Java starts. The ports are bound now, because functions get the
+    // endpoints in their environment when they are created, and held until their servers take
+    // them (a port only looked up could be taken while DynamoDB Local starts).
+    const reserved: ReservedPort[] = [];
+    const reserve = async (port: number | undefined, purpose: string) => {
+      const reservation = await ReservedPort.bind(port, purpose);
+      reserved.push(reservation);
+      return reservation;
+    };
+    try {
+      const sfnPort = await reserve(options.stepFunctionsPort, 'Step Functions API');
+      const eventBridgePort = await reserve(options.eventBridgePort, 'EventBridge API');
+      const apiPorts = await Promise.all(httpApis.map((api, i) => reserve(i === 0 ? options.apiPort : 0, `HTTP API ${api.path ?? api.name}`)));
 
-    // The proxy asks whatever injector is in force when each request arrives.
-    const faults: FaultHolder = { injector: new FaultInjector() };
-    const dynamodb = await startDynamoDbService({
-      region: env.region,
-      tables: tablePlans,
-      ...(options.dynamodbFaultProxy !== false && { decide: (operation: string) => faults.injector.dynamodbFault(operation) }),
-      ...(options.dynamodbPort !== undefined && { port: options.dynamodbPort }),
-      ...(options.javaCommand !== undefined && { javaCommand: options.javaCommand }),
-      ...(options.dynamodbDataDir !== undefined && { dataDir: options.dynamodbDataDir }),
-    });
-    setIntegrations(builtInIntegrations({ dynamodb: dynamodb.taskClient, publishEvents: (request) => bridge.putEvents(request), messages }));
-    const tables = tablePlans.map((plan) => plan.info);
-    const environment = { AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort}`, AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventBridgePort}`, ...options.environment };
-    try {
-      late.runtime = new LocalRuntime({ resolver, resources, dynamodb, faults, engine, bridge, messages, stateMachines, tables, unsupported, functionPlans }, options, environment);
-    } catch (error) {
-      await dynamodb.stop();
-      throw error;
-    }
-    const runtime = late.runtime;
-    try {
-      connectToEngine(bridge, engine, (arn, payload) => runtime.fns.invokeOutcome(arn, payload));
-      if (options.faults) runtime.setFaults(options.faults);
-      await runtime.startStepFunctionsApi({ port: sfnPort });
-      runtime.servers.push(await bridge.listen(eventBridgePort));
-      const served = await serveHttpApis(httpApis, apiPorts, {
-        accountId: env.accountId,
-        invoke: (arn, event) => runtime.fns.invokeOutcome(arn, event),
-        localRoutes: { 'GET /events': () => ({ events: runtime.events.list().map((recorded) => recorded.event) }) },
+      // The proxy asks whatever injector is in force when each request arrives.
+      const faults: FaultHolder = { injector: new FaultInjector() };
+      const dynamodb = await startDynamoDbService({
+        region: env.region,
+        tables: tablePlans,
+        ...(options.dynamodbFaultProxy !== false && { decide: (operation: string) => faults.injector.dynamodbFault(operation) }),
+        ...(options.dynamodbPort !== undefined && { port: options.dynamodbPort }),
+        ...(options.javaCommand !== undefined && { javaCommand: options.javaCommand }),
+        ...(options.dynamodbDataDir !== undefined && { dataDir: options.dynamodbDataDir }),
       });
-      runtime.servers.push(...served.servers);
-      runtime.httpApis.push(...served.infos);
-      if (options.console) await runtime.startConsole(options.console === true ? {} : options.console);
-    } catch (error) {
-      await runtime.stop();
-      throw error;
+      setIntegrations(builtInIntegrations({ dynamodb: dynamodb.taskClient, publishEvents: (request) => bridge.putEvents(request), messages }));
+      const tables = tablePlans.map((plan) => plan.info);
+      const environment = { AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort.port}`, AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventBridgePort.port}`, ...options.environment };
+      try {
+        late.runtime = new LocalRuntime({ resolver, resources, dynamodb, faults, engine, bridge, messages, stateMachines, tables, unsupported, functionPlans }, options, environment);
+      } catch (error) {
+        await dynamodb.stop();
+        throw error;
+      }
+      const runtime = late.runtime;
+      try {
+        connectToEngine(bridge, engine, (arn, payload) => runtime.fns.invokeOutcome(arn, payload));
+        if (options.faults) runtime.setFaults(options.faults);
+        await runtime.startStepFunctionsApi({ port: sfnPort });
+        runtime.servers.push(await bridge.listen(eventBridgePort));
+        const served = await serveHttpApis(httpApis, apiPorts, {
+          accountId: env.accountId,
+          invoke: (arn, event) => runtime.fns.invokeOutcome(arn, event),
+          localRoutes: { 'GET /events': () => ({ events: runtime.events.list().map((recorded) => recorded.event) }) },
+        });
+        runtime.servers.push(...served.servers);
+        runtime.httpApis.push(...served.infos);
+        if (options.console) await runtime.startConsole(options.console === true ? {} : options.console);
+      } catch (error) {
+        await runtime.stop();
+        throw error;
+      }
+      return runtime;
+    } finally {
+      // Served ports belong to their servers; this closes only those a failed start left unserved.
+      await Promise.all(reserved.map((reservation) => reservation.release()));
     }
-    return runtime;
   }
 
   /**

@@ -9,3 +9,4 @@ export { startHttpApi, MAX_REQUEST_BYTES } from './server.js';
 export type { LocalHttpApi, StartHttpApiOptions } from './server.js';
 export { serveHttpApis } from './serve.js';
 export type { LocalHttpApiInfo } from './serve.js';
+export { ReservedPort, type PortOption } from '../aws-protocol/tcp-ports.js';

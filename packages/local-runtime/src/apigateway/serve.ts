@@ -1,4 +1,5 @@
 import type { HttpApiDefinition, HttpFunctionInvoker } from './from-assembly.js';
+import type { PortOption } from '../aws-protocol/tcp-ports.js';
 import { startHttpApi, type LocalHttpApi } from './server.js';
 
 /** An HTTP API of the assembly, served locally. */
@@ -14,7 +15,7 @@ export interface LocalHttpApiInfo extends HttpApiDefinition {
  */
 export async function serveHttpApis(
   apis: readonly HttpApiDefinition[],
-  ports: readonly number[],
+  ports: readonly PortOption[],
   settings: { readonly accountId: string; readonly invoke: HttpFunctionInvoker; readonly localRoutes?: Readonly<Record<string, () => unknown>> },
 ): Promise<{ servers: LocalHttpApi[]; infos: LocalHttpApiInfo[] }> {
   const servers: LocalHttpApi[] = [];

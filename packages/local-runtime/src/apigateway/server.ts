@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody, type LocalEndpoint } from '../aws-protocol/server.js';
+import type { PortOption } from '../aws-protocol/tcp-ports.js';
 import { eventV1, eventV2, type IncomingRequest } from './events.js';
 import type { HttpFunctionInvoker, HttpRoute } from './from-assembly.js';
 import { responseV1, responseV2 } from './responses.js';
@@ -19,10 +20,11 @@ export interface StartHttpApiOptions {
   /** Runs the integration functions. */
   readonly invoke: HttpFunctionInvoker;
   /**
-   * Port to listen on; a taken port is a `PortInUseError`.
+   * Port to listen on (a `ReservedPort` is served on the socket it holds); a taken port is a
+   * `PortInUseError`.
    * @default 0 - a free port
    */
-  readonly port?: number;
+  readonly port?: PortOption;
   /** @default '127.0.0.1' */
   readonly host?: string;
   /**

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { listen, readBody, type LocalEndpoint } from './server.js';
+import type { PortOption } from './tcp-ports.js';
 
 /** `application/x-amz-json-1.0` (Step Functions, DynamoDB) or `-1.1` (EventBridge). */
 export type AwsJsonContentType = 'application/x-amz-json-1.0' | 'application/x-amz-json-1.1';
@@ -142,12 +143,12 @@ async function dispatch(options: AwsJsonServiceOptions, req: IncomingMessage, re
 }
 
 /**
- * Starts a JSON protocol service on `host:port` (0 = a free port).
+ * Starts a JSON protocol service on `host:port` (0 = a free port; a `ReservedPort` is served on its socket).
  *
  * @throws PortInUseError naming `purpose` when the port is taken
  */
 export function startAwsJsonService(
-  options: AwsJsonServiceOptions & { readonly port?: number; readonly host?: string; readonly purpose: string; readonly closeAllConnections?: boolean },
+  options: AwsJsonServiceOptions & { readonly port?: PortOption; readonly host?: string; readonly purpose: string; readonly closeAllConnections?: boolean },
 ): Promise<LocalEndpoint> {
   return listen(createServer(awsJsonHandler(options)), options.port ?? 0, options.host ?? '127.0.0.1', options.purpose, {
     ...(options.closeAllConnections !== undefined && { closeAllConnections: options.closeAllConnections }),

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { PortInUseError } from './tcp-ports.js';
+import { PortInUseError, ReservedPort, type PortOption } from './tcp-ports.js';
 
 /** A local HTTP endpoint started by this package. */
 export interface LocalEndpoint {
@@ -13,9 +13,11 @@ export interface LocalEndpoint {
 
 /**
  * Binds `server` and reports a taken port as a {@link PortInUseError} naming its purpose, so
- * the user sees which emulated service wanted the port.
+ * the user sees which emulated service wanted the port. A {@link ReservedPort} is served on its
+ * already bound socket (its own host, 127.0.0.1).
  */
-export function listen(server: Server, port: number, host: string, purpose: string, options: { readonly closeAllConnections?: boolean } = {}): Promise<LocalEndpoint> {
+export function listen(server: Server, portOption: PortOption, host: string, purpose: string, options: { readonly closeAllConnections?: boolean } = {}): Promise<LocalEndpoint> {
+  const port = portOption instanceof ReservedPort ? portOption.port : portOption;
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
@@ -25,11 +27,12 @@ export function listen(server: Server, port: number, host: string, purpose: stri
       );
     };
     server.once('error', onError);
-    server.listen(port, host, () => {
+    const onListening = () => {
       server.off('error', onError);
       const address = server.address();
       const bound = typeof address === 'object' && address ? address.port : port;
-      const urlHost = host.includes(':') ? `[${host}]` : host;
+      const boundHost = portOption instanceof ReservedPort ? '127.0.0.1' : host;
+      const urlHost = boundHost.includes(':') ? `[${boundHost}]` : boundHost;
       let closing: Promise<void> | undefined;
       resolve({
         endpoint: `http://${urlHost}:${bound}`,
@@ -43,7 +46,9 @@ export function listen(server: Server, port: number, host: string, purpose: stri
             else server.closeIdleConnections();
           })),
       });
-    });
+    };
+    if (portOption instanceof ReservedPort) server.listen(portOption.take(), onListening);
+    else server.listen(port, host, onListening);
   });
 }
 

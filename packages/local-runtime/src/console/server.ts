@@ -18,7 +18,6 @@ import { LOCAL_CREDENTIALS } from '../dynamodb/local.js';
 import type { EventRecorder } from '../eventbridge/bus.js';
 import type { FunctionStats } from '../lambda/function.js';
 import { listen, readBody } from '../aws-protocol/server.js';
-import { choosePort } from '../aws-protocol/tcp-ports.js';
 import { redact, redactHistoryEvent, redactJsonText } from './redact.js';
 
 /** Options of `LocalRuntime.startConsole`. */
@@ -112,7 +111,6 @@ function loadAssets(): Map<string, Buffer> {
  */
 export async function startConsole(source: ConsoleSource, options: ConsoleOptions = {}): Promise<LocalConsole> {
   const assets = loadAssets();
-  const port = await choosePort(options.port, 'local console');
   const open = new Set<ServerResponse>();
   let db: DynamoDBDocumentClient | undefined;
   const documents = () =>
@@ -132,7 +130,7 @@ export async function startConsole(source: ConsoleSource, options: ConsoleOption
     }
     api.handle(req, res, url).catch((error: unknown) => sendError(res, error));
   });
-  const endpoint = await listen(server, port, '127.0.0.1', 'local console', { closeAllConnections: true });
+  const endpoint = await listen(server, options.port ?? 0, '127.0.0.1', 'local console', { closeAllConnections: true });
   return {
     url: `${endpoint.endpoint}/`,
     port: endpoint.port,

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { assertPortFree, findFreePort } from '../aws-protocol/tcp-ports.js';
+import { assertPortFree, findFreePort, PortInUseError } from '../aws-protocol/tcp-ports.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -99,9 +99,27 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         `Install a newer JDK/JRE or point JAVA_HOME at one.`,
     );
   }
-  const port = options.port ?? (await findFreePort());
-  if (options.port !== undefined) await assertPortFree(port, 'DynamoDB Local');
+  if (options.port !== undefined) {
+    await assertPortFree(options.port, 'DynamoDB Local');
+    return launch(javaCommand, options.port, options);
+  }
+  // Java binds the port itself, so a free port can only be looked up, and something may take it
+  // before Java binds it (another process's lookup, an outgoing connection). A port chosen for
+  // the caller is then chosen again; a port the caller named is never replaced.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(javaCommand, await findFreePort(), options);
+    } catch (error) {
+      if (!(error instanceof PortInUseError) || attempt === FREE_PORT_ATTEMPTS) throw error;
+    }
+  }
+}
 
+/** How many free ports {@link startDynamoDbLocal} tries when each is taken before Java binds it. */
+const FREE_PORT_ATTEMPTS = 3;
+
+/** @throws PortInUseError when Java could not bind `port` */
+async function launch(javaCommand: string, port: number, options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const { jar, libDir } = locateJar();
   if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true });
   const storage = options.dataDir === undefined ? ['-inMemory'] : ['-dbPath', options.dataDir];
@@ -116,7 +134,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then the output is complete, so a start-up failure can be read from it.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
   const endpoint = `http://127.0.0.1:${port}`;
   const region = 'us-east-1';
@@ -126,8 +145,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   process.once('exit', killOnExit);
 
   try {
-    await waitUntilReady(endpoint, region, options.startTimeoutMs ?? 30_000, exited, () => output);
+    await waitUntilReady(endpoint, region, options.startTimeoutMs ?? 30_000, exited, () => output, port);
   } catch (error) {
+    process.removeListener('exit', killOnExit);
     await stop();
     throw error;
   }
@@ -167,26 +187,36 @@ async function waitUntilReady(
   timeoutMs: number,
   exited: Promise<number | null>,
   output: () => string,
+  port: number,
 ): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-  let hasExited = false;
-  void exited.then(() => (hasExited = true));
+  const exit = exited.then(() => 'exited' as const);
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
-      if (hasExited) throw new Error(`DynamoDB Local exited during start-up:\n${output()}`);
-      try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
-        return;
-      } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms:\n${output()}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      // Whatever else holds the port may accept a probe and never answer it: each probe is cut
+      // short, and Java's exit ends the wait at once.
+      const probe = client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then(
+        () => 'ready' as const,
+        () => 'not yet' as const,
+      );
+      const outcome = await Promise.race([probe, exit]);
+      if (outcome === 'ready') return;
+      if (outcome === 'exited') {
+        // Jetty: "java.io.IOException: Failed to bind to 0.0.0.0/0.0.0.0:<port>" caused by "java.net.BindException".
+        if (output().includes('java.net.BindException')) throw new PortInUseError(`Port ${port} (DynamoDB Local) is already in use. Stop what uses it or choose another port.`);
+        throw new Error(`DynamoDB Local exited during start-up:\n${output()}`);
       }
+      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms:\n${output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
     client.destroy();
   }
 }
+
+/** How long one readiness probe may wait for an answer. */
+const PROBE_TIMEOUT_MS = 2_000;
 
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

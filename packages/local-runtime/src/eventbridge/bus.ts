@@ -12,6 +12,7 @@ import { createServer, type RequestListener } from 'node:http';
 import { AwsProtocolError, awsJsonHandler } from '../aws-protocol/json-protocol.js';
 import type { AssemblyStack, TemplateResource } from '../cloudformation/assembly.js';
 import { listen, type LocalEndpoint } from '../aws-protocol/server.js';
+import type { PortOption } from '../aws-protocol/tcp-ports.js';
 import { busNameOf, type EventRule, type RuleTarget, type SchedulerSchedule, type TargetKind } from './rules.js';
 import { executionStatusChangeEvent, type ExecutionStatusSource } from './sfn-events.js';
 import { targetInput } from './transform.js';
@@ -406,11 +407,12 @@ export class LocalEventBridge {
   }
 
   /**
-   * Starts a `node:http` server with {@link requestHandler} on `port` (`0` = a free port).
+   * Starts a `node:http` server with {@link requestHandler} on `port` (`0` = a free port; a
+   * `ReservedPort` is served on the socket it holds).
    *
    * @throws PortInUseError when `port` is taken
    */
-  listen(port = 0, host = '127.0.0.1'): Promise<LocalEndpoint> {
+  listen(port: PortOption = 0, host = '127.0.0.1'): Promise<LocalEndpoint> {
     return listen(createServer(this.requestHandler()), port, host, 'EventBridge');
   }
 

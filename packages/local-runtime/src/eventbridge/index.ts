@@ -14,3 +14,4 @@ export type { TargetInputSpec, TransformContext } from './transform.js';
 export { executionStatusChangeEvent } from './sfn-events.js';
 export type { ExecutionStatusChangeDetail, ExecutionStatusSource } from './sfn-events.js';
 export { connectToEngine, eventBridgeFromAssembly } from './assembly.js';
+export { ReservedPort, type PortOption } from '../aws-protocol/tcp-ports.js';

@@ -1,14 +1,15 @@
 import { StepFunctionsError, type ExecutionState, type StateMachineType, type StepFunctionsEngine } from '@order-flow/step-functions';
 import { AwsProtocolError, startAwsJsonService } from '../aws-protocol/json-protocol.js';
-import { assertPortFree } from '../aws-protocol/tcp-ports.js';
+import { assertPortFree, type PortOption } from '../aws-protocol/tcp-ports.js';
 
 /** Options of {@link startStepFunctionsApi}. */
 export interface StepFunctionsApiOptions {
   /**
-   * Port on 127.0.0.1; 0 picks a free one. A taken port is a `PortInUseError`.
+   * Port on 127.0.0.1; 0 picks a free one; a `ReservedPort` is served on the socket it holds. A
+   * taken port is a `PortInUseError`.
    * @default 0
    */
-  readonly port?: number;
+  readonly port?: PortOption;
 }
 
 /** A running Step Functions API endpoint. */
@@ -37,7 +38,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
  */
 export async function startStepFunctionsApi(engine: StepFunctionsEngine, options: StepFunctionsApiOptions = {}): Promise<StepFunctionsApi> {
   const requested = options.port ?? 0;
-  if (requested !== 0) await assertPortFree(requested, 'Step Functions API');
+  if (typeof requested === 'number' && requested !== 0) await assertPortFree(requested, 'Step Functions API');
   return startAwsJsonService({
     purpose: 'Step Functions API',
     port: requested,

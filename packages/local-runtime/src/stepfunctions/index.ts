@@ -4,3 +4,4 @@ export type { StepFunctionsApi, StepFunctionsApiOptions } from './endpoint.js';
 export * from './integrations/index.js';
 export { summarize } from './plan.js';
 export type { ExecutionResult, StateMachineInfo } from './plan.js';
+export { ReservedPort, type PortOption } from '../aws-protocol/tcp-ports.js';
