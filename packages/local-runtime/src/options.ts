@@ -12,7 +12,7 @@ export interface LocalRuntimeOptions {
    */
   readonly assemblyDir?: string;
   /**
-   * DynamoDB Local port on 127.0.0.1; a taken port is an error (PortInUseError).
+   * DynamoDB Local port on 127.0.0.1 (0: a free one); a taken port is an error (PortInUseError).
    * @default - a free port
    */
   readonly dynamodbPort?: number;

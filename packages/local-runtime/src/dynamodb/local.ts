@@ -14,7 +14,8 @@ export const MIN_JAVA_MAJOR = 17;
 /** Options for {@link startDynamoDbLocal}. */
 export interface DynamoDbLocalOptions {
   /**
-   * TCP port on 127.0.0.1. A taken port is an error, never silently replaced.
+   * TCP port on 127.0.0.1; 0 picks a free one, as leaving it out does. A taken port is an
+   * error, never silently replaced.
    * @default - a free port chosen by the operating system
    */
   readonly port?: number;
@@ -99,7 +100,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
         `Install a newer JDK/JRE or point JAVA_HOME at one.`,
     );
   }
-  if (options.port !== undefined) {
+  // Java's `-port 0` would bind some port and never say which: 0 means "choose", as elsewhere.
+  if (options.port !== undefined && options.port !== 0) {
     await assertPortFree(options.port, 'DynamoDB Local');
     return launch(javaCommand, options.port, options);
   }

@@ -113,11 +113,11 @@ describe('LocalRuntime.start', () => {
 });
 
 describe('startDynamoDbLocal', () => {
-  it('chooses again when the free port it looked up is taken before Java binds it', async () => {
+  it('chooses again when the free port it looked up is taken before Java binds it (port 0 means choose, as elsewhere)', async () => {
     const taken = await occupy();
     vi.mocked(findFreePort).mockResolvedValueOnce(taken.port);
 
-    const ddb = await startDynamoDbLocal();
+    const ddb = await startDynamoDbLocal({ port: 0 });
     cleanups.push(() => ddb.stop());
     expect(ddb.port).not.toBe(taken.port);
     expect(vi.mocked(findFreePort)).toHaveBeenCalledTimes(2);
