@@ -42,6 +42,16 @@ export const FUNCTION_INIT_MEASURE = 'order-flow:function-init';
  */
 export const WARM_UP_ENV = 'ORDER_FLOW_WARM_UP';
 
+/**
+ * Environment variable that turns the dry runs off: `off` makes {@link primeFunction} skip them,
+ * so the first invocation does the SDK's one-time work instead of Init. Priming moves that work,
+ * it does not remove it, and the dry run adds a little of its own (about 10 ms of CPU per cold
+ * start here, see tools/bench): worth it where Init has more CPU than the invocation (on-demand
+ * functions: Init runs on a full vCPU, an invocation on the memory's share, one vCPU at 1,769 MB),
+ * not where it has the same (provisioned concurrency, whose Init gets no burst).
+ */
+export const PRIMING_ENV = 'ORDER_FLOW_PRIMING';
+
 /** How long the warm-up request may hold up Init before it is abandoned. */
 export const WARM_UP_TIMEOUT_MS = 1_000;
 
@@ -142,6 +152,8 @@ export interface PrimeOptions {
 export interface PrimeOutcome {
   /** Dry runs that completed. */
   readonly dryRuns: number;
+  /** Whether the dry runs were turned off ({@link PRIMING_ENV} `off`): none was run. */
+  readonly skipped: boolean;
   /**
    * `name: message` of each dry run that threw. Priming never fails Init, so this is the only
    * trace of a dry run that stopped short (and primed less than it should): tests assert it is
@@ -162,9 +174,11 @@ export interface PrimeOutcome {
  */
 export async function primeFunction(options: PrimeOptions): Promise<PrimeOutcome> {
   const start = performance.now();
+  const env = options.env ?? process.env;
+  const skipped = env[PRIMING_ENV] === 'off';
   let dryRuns = 0;
   const failures: string[] = [];
-  for (const run of options.dryRuns) {
+  for (const run of skipped ? [] : options.dryRuns) {
     try {
       await run();
       dryRuns++;
@@ -174,7 +188,7 @@ export async function primeFunction(options: PrimeOptions): Promise<PrimeOutcome
     }
   }
   let warmUp: PrimeOutcome['warmUp'] = 'off';
-  if (options.warmUp && (options.env ?? process.env)[WARM_UP_ENV] === 'true') {
+  if (options.warmUp && env[WARM_UP_ENV] === 'true') {
     try {
       await options.warmUp(AbortSignal.timeout(WARM_UP_TIMEOUT_MS));
       warmUp = 'sent';
@@ -183,7 +197,7 @@ export async function primeFunction(options: PrimeOptions): Promise<PrimeOutcome
       warmUp = 'failed';
     }
   }
-  const outcome: PrimeOutcome = { dryRuns, failures, warmUp };
+  const outcome: PrimeOutcome = { dryRuns, skipped, failures, warmUp };
   performance.measure(FUNCTION_INIT_MEASURE, { start, end: performance.now(), detail: outcome });
   return outcome;
 }

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { LOCAL_CREDENTIALS } from '@order-flow/local';
-import { FUNCTION_INIT_MEASURE, WARM_UP_ENV, type PrimeOutcome } from '@order-flow/contracts/lambda-init';
+import { FUNCTION_INIT_MEASURE, PRIMING_ENV, WARM_UP_ENV, type PrimeOutcome } from '@order-flow/contracts/lambda-init';
 import { round, summarize, type Summary } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -357,6 +357,8 @@ export type VariantKind =
   | 'bundled'
   /** The shipped bundle with the opt-in warm-up request in Init ({@link WARM_UP_ENV}). */
   | 'bundled+warm-up'
+  /** The shipped bundle with its dry runs turned off ({@link PRIMING_ENV} `off`). */
+  | 'bundled-no-priming'
   /** The handler with node_modules left external (the SDK loaded file by file). */
   | 'unbundled';
 
@@ -437,12 +439,15 @@ interface PlannedVariant {
 
 /**
  * A measurement only counts if the variant is what it says: no dry run of the handler's priming
- * failed (it would prime less, silently), and the warm-up request was sent exactly when the
- * variant asks for it.
+ * failed (it would prime less, silently), the dry runs were skipped exactly when the variant turns
+ * them off, and the warm-up request was sent exactly when the variant asks for it.
  */
 function checkPriming(v: PlannedVariant, outcomes: readonly PrimeOutcome[]): void {
   const failures = outcomes.flatMap((o) => o.failures);
   if (failures.length > 0) throw new Error(`${v.handler} (${v.variant}): priming dry runs failed: ${failures.join('; ')}`);
+  if (outcomes.some((o) => o.skipped !== (v.variant === 'bundled-no-priming'))) {
+    throw new Error(`${v.handler} (${v.variant}): the dry runs were ${v.variant === 'bundled-no-priming' ? 'run' : 'skipped'}`);
+  }
   const wantWarmUp = v.variant === 'bundled+warm-up';
   if (wantWarmUp && (outcomes.length === 0 || outcomes.some((o) => o.warmUp !== 'sent'))) {
     throw new Error(`${v.handler} (${v.variant}): the warm-up request was not sent (${outcomes.map((o) => o.warmUp).join(', ') || 'no priming'})`);
@@ -479,6 +484,7 @@ export async function runColdStarts(options: ColdStartOptions): Promise<ColdStar
     const copy = relative(REPO_ROOT, snapshot);
     variants.push({ handler: spec.name, variant: 'bundled', file: copy, env: (t) => spec.env(t), event });
     variants.push({ handler: spec.name, variant: 'bundled+warm-up', file: copy, env: (t) => ({ ...spec.env(t), [WARM_UP_ENV]: 'true' }), event });
+    variants.push({ handler: spec.name, variant: 'bundled-no-priming', file: copy, env: (t) => ({ ...spec.env(t), [PRIMING_ENV]: 'off' }), event });
     variants.push({ handler: spec.name, variant: 'unbundled', file: await buildUnbundled(spec), env: (t) => spec.env(t), event });
   }
   const key = (v: PlannedVariant) => `${v.variant} ${v.file}`;

@@ -80,6 +80,7 @@ const VARIANT_LABEL: Record<VariantResult['variant'], string> = {
   'hello-dynamodb-plain': 'floor: 1 GetItem, plain esbuild',
   bundled: 'bundled (as shipped)',
   'bundled+warm-up': 'bundled + warm-up request (ORDER_FLOW_WARM_UP)',
+  'bundled-no-priming': 'bundled, dry runs off (ORDER_FLOW_PRIMING=off)',
   unbundled: 'unbundled',
 };
 
@@ -110,7 +111,7 @@ export function renderColdStart(lines: string[], r: Pick<ReportInput, 'coldStart
     const shipped = v.variant === 'bundled' ? r.bundles.find((b) => b.name === v.handler) : undefined;
     const bytes = shipped ?? v.size;
     const sizes = bytes ? `${kb(bytes.minifiedBytes)}${shipped ? (bytes.minifiedBytes > 300_000 ? ' ✗' : ' ✓') : ''} | ${kb(bytes.gzippedBytes)}` : '– | –';
-    const handlerRow = v.variant === 'bundled' || v.variant === 'bundled+warm-up' || v.variant === 'unbundled';
+    const handlerRow = v.variant === 'bundled' || v.variant === 'bundled+warm-up' || v.variant === 'bundled-no-priming' || v.variant === 'unbundled';
     const toFloor = `${v.ratioToFloor.toFixed(2)}${handlerRow ? (v.ratioToFloor <= 1.1 ? ' ✓' : ' ✗') : ''}`;
     const firstToWarm = v.variant === 'hello-world' ? '–' : `${v.firstToWarm.toFixed(2)}${handlerRow ? (v.firstToWarm <= 2 ? ' ✓' : ' ✗') : ''}`;
     lines.push(

@@ -5,7 +5,7 @@
  */
 import type { PerformanceMeasure } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dryRun, dryRunClient, FUNCTION_INIT_MEASURE, primeFunction, WARM_UP_ENV, type PrimableCommand } from '../../src/lambda-init.js';
+import { dryRun, dryRunClient, FUNCTION_INIT_MEASURE, primeFunction, PRIMING_ENV, WARM_UP_ENV, type PrimableCommand } from '../../src/lambda-init.js';
 
 type Middleware = Parameters<PrimableCommand['middlewareStack']['add']>[0];
 type Options = Parameters<PrimableCommand['middlewareStack']['add']>[1];
@@ -87,7 +87,7 @@ describe('primeFunction', () => {
 
     // Assess
     expect(ran).toEqual([1, 3]);
-    expect(outcome).toEqual({ dryRuns: 2, failures: ['TypeError: no region'], warmUp: 'off' });
+    expect(outcome).toEqual({ dryRuns: 2, skipped: false, failures: ['TypeError: no region'], warmUp: 'off' });
   });
 
   it('records its work as a performance measure with the outcome as detail', async () => {
@@ -96,6 +96,24 @@ describe('primeFunction', () => {
     const [measure] = performance.getEntriesByName(FUNCTION_INIT_MEASURE, 'measure') as PerformanceMeasure[];
     expect(measure?.detail).toEqual(outcome);
     expect(measure?.duration).toBeGreaterThanOrEqual(0);
+  });
+
+  it(`runs no dry run when ${PRIMING_ENV} is "off" (and only then), and still sends an asked-for warm-up`, async () => {
+    // Prepare
+    let ran = 0;
+    const dryRuns = [() => Promise.resolve(ran++)];
+    const warmUp = () => Promise.resolve();
+
+    // Act
+    const off = await primeFunction({ dryRuns, warmUp, env: { [PRIMING_ENV]: 'off', [WARM_UP_ENV]: 'true' } });
+    const on = await primeFunction({ dryRuns, env: { [PRIMING_ENV]: 'on' } });
+    const unset = await primeFunction({ dryRuns, env: {} });
+
+    // Assess
+    expect(off).toEqual({ dryRuns: 0, skipped: true, failures: [], warmUp: 'sent' });
+    expect(on).toEqual({ dryRuns: 1, skipped: false, failures: [], warmUp: 'off' });
+    expect(unset).toEqual({ dryRuns: 1, skipped: false, failures: [], warmUp: 'off' });
+    expect(ran).toBe(2);
   });
 
   it(`sends the warm-up request only when ${WARM_UP_ENV} is "true", with an abort signal`, async () => {
@@ -121,6 +139,6 @@ describe('primeFunction', () => {
       env: { [WARM_UP_ENV]: 'true' },
     });
 
-    expect(outcome).toEqual({ dryRuns: 0, failures: [], warmUp: 'failed' });
+    expect(outcome).toEqual({ dryRuns: 0, skipped: false, failures: [], warmUp: 'failed' });
   });
 });

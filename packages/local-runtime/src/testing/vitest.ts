@@ -32,6 +32,7 @@ export type { TemplateJson } from '../testing.js';
 /** What a priming function reports (`PrimeOutcome` of `@order-flow/contracts/lambda-init`). */
 export interface PrimingOutcome {
   readonly dryRuns: number;
+  readonly skipped: boolean;
   readonly failures: readonly unknown[];
   readonly warmUp: string;
 }
@@ -107,7 +108,7 @@ export function describePriming(options: PrimingSuiteOptions): void {
       const outcomes = await primeAll(created.documentClient, created.tableName);
 
       // Assess
-      for (const outcome of outcomes) expect(outcome).toEqual({ dryRuns: 1, failures: [], warmUp: 'off' });
+      for (const outcome of outcomes) expect(outcome).toEqual({ dryRuns: 1, skipped: false, failures: [], warmUp: 'off' });
       expect(await created.scan()).toEqual([]);
     });
 
@@ -131,8 +132,8 @@ export function describePriming(options: PrimingSuiteOptions): void {
       const unreachable = await functions[functions.length - 1]!(client, `${options.prefix}-nowhere`);
 
       // Assess
-      expect(reachable).toEqual({ dryRuns: 1, failures: [], warmUp: 'sent' });
-      expect(unreachable).toEqual({ dryRuns: 1, failures: [], warmUp: 'failed' });
+      expect(reachable).toEqual({ dryRuns: 1, skipped: false, failures: [], warmUp: 'sent' });
+      expect(unreachable).toEqual({ dryRuns: 1, skipped: false, failures: [], warmUp: 'failed' });
       expect(await created.scan()).toEqual([]);
       client.destroy();
     });

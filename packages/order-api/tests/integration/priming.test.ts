@@ -42,7 +42,7 @@ describe('order-api priming', () => {
     const outcome = await primeOrderApiFunction(createHandler, { dynamodb: table.documentClient, sfn }, { tableName: table.tableName, stateMachineArn: STATE_MACHINE_ARN });
 
     // Assess
-    expect(outcome).toEqual({ dryRuns: 2, failures: [], warmUp: 'off' });
+    expect(outcome).toEqual({ dryRuns: 2, skipped: false, failures: [], warmUp: 'off' });
     expect(await table.item('order-flow-prime')).toBeUndefined();
     expect(stepFunctions.calls).toEqual([]);
     sfn.destroy();
@@ -69,8 +69,8 @@ describe('order-api priming', () => {
     const unreachable = await primeOrderApiFunction(createHandler, clients, { tableName: 'orders-nowhere', stateMachineArn: STATE_MACHINE_ARN });
 
     // Assess
-    expect(reachable).toEqual({ dryRuns: 2, failures: [], warmUp: 'sent' });
-    expect(unreachable).toEqual({ dryRuns: 2, failures: [], warmUp: 'failed' });
+    expect(reachable).toEqual({ dryRuns: 2, skipped: false, failures: [], warmUp: 'sent' });
+    expect(unreachable).toEqual({ dryRuns: 2, skipped: false, failures: [], warmUp: 'failed' });
     clients.dynamodb.destroy();
     clients.sfn.destroy();
   });
