@@ -45,8 +45,8 @@ export const WARM_UP_ENV = 'ORDER_FLOW_WARM_UP';
 /**
  * Environment variable that turns the dry runs off: `off` makes {@link primeFunction} skip them,
  * so the first invocation does the SDK's one-time work instead of Init. Priming moves that work,
- * it does not remove it, and the dry run adds a little of its own (about 10 ms of CPU per cold
- * start here, see tools/bench): worth it where Init has more CPU than the invocation (on-demand
+ * it does not remove it, and the dry run adds some of its own (tools/bench measures each handler
+ * with the dry runs on and off): worth it where Init has more CPU than the invocation (on-demand
  * functions: Init runs on a full vCPU, an invocation on the memory's share, one vCPU at 1,769 MB),
  * not where it has the same (provisioned concurrency, whose Init gets no burst).
  */

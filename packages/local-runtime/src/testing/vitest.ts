@@ -32,6 +32,7 @@ export type { TemplateJson } from '../testing.js';
 /** What a priming function reports (`PrimeOutcome` of `@order-flow/contracts/lambda-init`). */
 export interface PrimingOutcome {
   readonly dryRuns: number;
+  /** Whether the priming function skipped its dry runs (turned off); the suites expect `false`. */
   readonly skipped: boolean;
   readonly failures: readonly unknown[];
   readonly warmUp: string;
