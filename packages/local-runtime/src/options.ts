@@ -3,6 +3,7 @@ import type { Clock, TaskIntegration } from '@order-flow/step-functions';
 import type { ConsoleOptions } from './console/server.js';
 import type { FaultConfig } from './faults/injector.js';
 import type { FunctionLogs, LambdaHostOptions } from './lambda/index.js';
+import type { PortOption } from './aws-protocol/tcp-ports.js';
 
 /** Options of {@link LocalRuntime.start}. */
 export interface LocalRuntimeOptions {
@@ -76,22 +77,25 @@ export interface LocalRuntimeOptions {
   /**
    * Serves the Step Functions API (`@aws-sdk/client-sfn`, AWS CLI) on this port of 127.0.0.1;
    * 0 picks a free port. It always runs: functions of the assembly reach it through
-   * `AWS_ENDPOINT_URL_SFN`. See {@link LocalRuntime.stepFunctionsApi}.
+   * `AWS_ENDPOINT_URL_SFN`. See {@link LocalRuntime.stepFunctionsApi}. A `ReservedPort` (for a
+   * caller that must know the port first) is handed over: the runtime serves it, or releases it
+   * when the start fails.
    * @default 0 (a free port)
    */
-  readonly stepFunctionsPort?: number;
+  readonly stepFunctionsPort?: PortOption;
   /**
    * Port of the assembly's first API Gateway HTTP API on 127.0.0.1 (others get free ports);
-   * 0 picks a free port.
+   * 0 picks a free port; a `ReservedPort` is handed over as for `stepFunctionsPort`.
    * @default 0
    */
-  readonly apiPort?: number;
+  readonly apiPort?: PortOption;
   /**
    * Port of the EventBridge PutEvents endpoint functions reach through
-   * `AWS_ENDPOINT_URL_EVENTBRIDGE`; 0 picks a free port.
+   * `AWS_ENDPOINT_URL_EVENTBRIDGE`; 0 picks a free port; a `ReservedPort` is handed over as for
+   * `stepFunctionsPort`.
    * @default 0
    */
-  readonly eventBridgePort?: number;
+  readonly eventBridgePort?: PortOption;
   /**
    * Faults the runtime injects into function invocations and the functions' DynamoDB requests
    * (see {@link FaultConfig}); change them at run time with {@link LocalRuntime.setFaults}.

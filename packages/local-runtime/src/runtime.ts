@@ -2,7 +2,7 @@ import type { StepFunctionsEngine } from '@order-flow/step-functions';
 import { httpApisFromAssembly } from './apigateway/from-assembly.js';
 import { serveHttpApis, type LocalHttpApiInfo } from './apigateway/serve.js';
 import type { LocalEndpoint } from './aws-protocol/server.js';
-import { ReservedPort } from './aws-protocol/tcp-ports.js';
+import { ReservedPort, type PortOption } from './aws-protocol/tcp-ports.js';
 import { readCloudAssembly } from './cloudformation/assembly.js';
 import { AssemblyResolver, DEFAULT_ENVIRONMENT, type Environment, type ResourceRef } from './cloudformation/resolver.js';
 import { activeResources, findResource, stacksOf, type LocalStackInfo, type NamedResourceInfo } from './cloudformation/resources.js';
@@ -67,6 +67,19 @@ export class LocalRuntime extends LocalExecutions {
    *   FaultConfigError, InvalidEventRuleError, UnresolvableError
    */
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+    // A ReservedPort the caller handed over is the runtime's from here: served, or released when
+    // the start fails, wherever it fails (releasing a served one changes nothing).
+    const handedOver = [options.stepFunctionsPort, options.apiPort, options.eventBridgePort].filter((port) => port instanceof ReservedPort);
+    try {
+      return await LocalRuntime.boot(options);
+    } catch (error) {
+      await Promise.all(handedOver.map((port) => port.release()));
+      throw error;
+    }
+  }
+
+  /** {@link start} without the care of the ports handed over. */
+  private static async boot(options: LocalRuntimeOptions): Promise<LocalRuntime> {
     const assembly = readCloudAssembly(options.assemblyDir ?? 'cdk.out');
     const env: Environment = {
       ...DEFAULT_ENVIRONMENT,
@@ -107,8 +120,8 @@ export class LocalRuntime extends LocalExecutions {
     // endpoints in their environment when they are created, and held until their servers take
     // them (a port only looked up could be taken while DynamoDB Local starts).
     const reserved: ReservedPort[] = [];
-    const reserve = async (port: number | undefined, purpose: string) => {
-      const reservation = await ReservedPort.bind(port, purpose);
+    const reserve = async (port: PortOption | undefined, purpose: string) => {
+      const reservation = port instanceof ReservedPort ? port : await ReservedPort.bind(port, purpose);
       reserved.push(reservation);
       return reservation;
     };

@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '@order-flow/local';
-import { findFreePort } from '@order-flow/local/testing';
-import { LocalRuntime } from '@order-flow/local';
+import { LOCAL_CREDENTIALS, LocalRuntime, ReservedPort } from '@order-flow/local';
 import { ORDERS_BUS, synthEventsApp } from '../app/events-app.ts';
 
 describe('EventBridge rules, targets and schedules in the local runtime', () => {
@@ -23,10 +21,11 @@ describe('EventBridge rules, targets and schedules in the local runtime', () => 
 
   beforeAll(async () => {
     synthEventsApp(outdir);
-    const port = await findFreePort();
+    // Bound now and handed over: the client needs the port before the runtime serves it.
+    const port = await ReservedPort.bind(0, 'EventBridge API');
     runtime = await LocalRuntime.start({ assemblyDir: outdir, clock: 'virtual', eventBridgePort: port });
     startedWall = Date.now();
-    client = new EventBridgeClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+    client = new EventBridgeClient({ endpoint: `http://127.0.0.1:${port.port}`, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   }, 180_000);
   afterAll(async () => {
     client?.destroy();

@@ -112,6 +112,18 @@ describe('LocalRuntime.start', () => {
   });
 });
 
+describe('LocalRuntime.start with a ReservedPort handed over', () => {
+  it('releases it when the start fails (eventbridge-rules.test.ts serves one)', async () => {
+    const handed = await ReservedPort.bind(0, 'Step Functions API');
+    expect((await occupy(handed.port)).error?.code).toBe('EADDRINUSE');
+
+    const error = await LocalRuntime.start({ assemblyDir: join(tmpdir(), 'no-such-assembly'), stepFunctionsPort: handed }).catch((e: unknown) => e);
+
+    expect((error as Error).name).toBe('AssemblyNotFoundError');
+    expect((await occupy(handed.port)).error).toBeUndefined();
+  });
+});
+
 describe('startDynamoDbLocal', () => {
   it('chooses again when the free port it looked up is taken before Java binds it (port 0 means choose, as elsewhere)', async () => {
     const taken = await occupy();
