@@ -67,19 +67,19 @@ export class LocalRuntime extends LocalExecutions {
    *   FaultConfigError, InvalidEventRuleError, UnresolvableError
    */
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-    // A ReservedPort the caller handed over is the runtime's from here: served, or released when
-    // the start fails, wherever it fails (releasing a served one changes nothing).
-    const handedOver = [options.stepFunctionsPort, options.apiPort, options.eventBridgePort].filter((port) => port instanceof ReservedPort);
+    // Every port the runtime serves is a ReservedPort: those the caller handed over and those
+    // boot() binds. A served one belongs to its server (release changes nothing); any other,
+    // left by a start that failed wherever it failed, is closed here.
+    const reserved = [options.stepFunctionsPort, options.apiPort, options.eventBridgePort].filter((port) => port instanceof ReservedPort);
     try {
-      return await LocalRuntime.boot(options);
-    } catch (error) {
-      await Promise.all(handedOver.map((port) => port.release()));
-      throw error;
+      return await LocalRuntime.boot(options, reserved);
+    } finally {
+      await Promise.all(reserved.map((port) => port.release()));
     }
   }
 
-  /** {@link start} without the care of the ports handed over. */
-  private static async boot(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  /** {@link start}, recording in `reserved` every port it binds. */
+  private static async boot(options: LocalRuntimeOptions, reserved: ReservedPort[]): Promise<LocalRuntime> {
     const assembly = readCloudAssembly(options.assemblyDir ?? 'cdk.out');
     const env: Environment = {
       ...DEFAULT_ENVIRONMENT,
@@ -119,59 +119,54 @@ export class LocalRuntime extends LocalExecutions {
     // Taken ports fail before Java starts. The ports are bound now, because functions get the
     // endpoints in their environment when they are created, and held until their servers take
     // them (a port only looked up could be taken while DynamoDB Local starts).
-    const reserved: ReservedPort[] = [];
     const reserve = async (port: PortOption | undefined, purpose: string) => {
-      const reservation = port instanceof ReservedPort ? port : await ReservedPort.bind(port, purpose);
+      if (port instanceof ReservedPort) return port;
+      const reservation = await ReservedPort.bind(port, purpose);
       reserved.push(reservation);
       return reservation;
     };
-    try {
-      const sfnPort = await reserve(options.stepFunctionsPort, 'Step Functions API');
-      const eventBridgePort = await reserve(options.eventBridgePort, 'EventBridge API');
-      const apiPorts = await Promise.all(httpApis.map((api, i) => reserve(i === 0 ? options.apiPort : 0, `HTTP API ${api.path ?? api.name}`)));
+    const sfnPort = await reserve(options.stepFunctionsPort, 'Step Functions API');
+    const eventBridgePort = await reserve(options.eventBridgePort, 'EventBridge API');
+    const apiPorts = await Promise.all(httpApis.map((api, i) => reserve(i === 0 ? options.apiPort : 0, `HTTP API ${api.path ?? api.name}`)));
 
-      // The proxy asks whatever injector is in force when each request arrives.
-      const faults: FaultHolder = { injector: new FaultInjector() };
-      const dynamodb = await startDynamoDbService({
-        region: env.region,
-        tables: tablePlans,
-        ...(options.dynamodbFaultProxy !== false && { decide: (operation: string) => faults.injector.dynamodbFault(operation) }),
-        ...(options.dynamodbPort !== undefined && { port: options.dynamodbPort }),
-        ...(options.javaCommand !== undefined && { javaCommand: options.javaCommand }),
-        ...(options.dynamodbDataDir !== undefined && { dataDir: options.dynamodbDataDir }),
-      });
-      setIntegrations(builtInIntegrations({ dynamodb: dynamodb.taskClient, publishEvents: (request) => bridge.putEvents(request), messages }));
-      const tables = tablePlans.map((plan) => plan.info);
-      const environment = { AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort.port}`, AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventBridgePort.port}`, ...options.environment };
-      try {
-        late.runtime = new LocalRuntime({ resolver, resources, dynamodb, faults, engine, bridge, messages, stateMachines, tables, unsupported, functionPlans }, options, environment);
-      } catch (error) {
-        await dynamodb.stop();
-        throw error;
-      }
-      const runtime = late.runtime;
-      try {
-        connectToEngine(bridge, engine, (arn, payload) => runtime.fns.invokeOutcome(arn, payload));
-        if (options.faults) runtime.setFaults(options.faults);
-        await runtime.startStepFunctionsApi({ port: sfnPort });
-        runtime.servers.push(await bridge.listen(eventBridgePort));
-        const served = await serveHttpApis(httpApis, apiPorts, {
-          accountId: env.accountId,
-          invoke: (arn, event) => runtime.fns.invokeOutcome(arn, event),
-          localRoutes: { 'GET /events': () => ({ events: runtime.events.list().map((recorded) => recorded.event) }) },
-        });
-        runtime.servers.push(...served.servers);
-        runtime.httpApis.push(...served.infos);
-        if (options.console) await runtime.startConsole(options.console === true ? {} : options.console);
-      } catch (error) {
-        await runtime.stop();
-        throw error;
-      }
-      return runtime;
-    } finally {
-      // Served ports belong to their servers; this closes only those a failed start left unserved.
-      await Promise.all(reserved.map((reservation) => reservation.release()));
+    // The proxy asks whatever injector is in force when each request arrives.
+    const faults: FaultHolder = { injector: new FaultInjector() };
+    const dynamodb = await startDynamoDbService({
+      region: env.region,
+      tables: tablePlans,
+      ...(options.dynamodbFaultProxy !== false && { decide: (operation: string) => faults.injector.dynamodbFault(operation) }),
+      ...(options.dynamodbPort !== undefined && { port: options.dynamodbPort }),
+      ...(options.javaCommand !== undefined && { javaCommand: options.javaCommand }),
+      ...(options.dynamodbDataDir !== undefined && { dataDir: options.dynamodbDataDir }),
+    });
+    setIntegrations(builtInIntegrations({ dynamodb: dynamodb.taskClient, publishEvents: (request) => bridge.putEvents(request), messages }));
+    const tables = tablePlans.map((plan) => plan.info);
+    const environment = { AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort.port}`, AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventBridgePort.port}`, ...options.environment };
+    try {
+      late.runtime = new LocalRuntime({ resolver, resources, dynamodb, faults, engine, bridge, messages, stateMachines, tables, unsupported, functionPlans }, options, environment);
+    } catch (error) {
+      await dynamodb.stop();
+      throw error;
     }
+    const runtime = late.runtime;
+    try {
+      connectToEngine(bridge, engine, (arn, payload) => runtime.fns.invokeOutcome(arn, payload));
+      if (options.faults) runtime.setFaults(options.faults);
+      await runtime.startStepFunctionsApi({ port: sfnPort });
+      runtime.servers.push(await bridge.listen(eventBridgePort));
+      const served = await serveHttpApis(httpApis, apiPorts, {
+        accountId: env.accountId,
+        invoke: (arn, event) => runtime.fns.invokeOutcome(arn, event),
+        localRoutes: { 'GET /events': () => ({ events: runtime.events.list().map((recorded) => recorded.event) }) },
+      });
+      runtime.servers.push(...served.servers);
+      runtime.httpApis.push(...served.infos);
+      if (options.console) await runtime.startConsole(options.console === true ? {} : options.console);
+    } catch (error) {
+      await runtime.stop();
+      throw error;
+    }
+    return runtime;
   }
 
   /**

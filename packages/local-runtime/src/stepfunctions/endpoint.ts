@@ -1,6 +1,6 @@
 import { StepFunctionsError, type ExecutionState, type StateMachineType, type StepFunctionsEngine } from '@order-flow/step-functions';
 import { AwsProtocolError, startAwsJsonService } from '../aws-protocol/json-protocol.js';
-import { assertPortFree, type PortOption } from '../aws-protocol/tcp-ports.js';
+import type { PortOption } from '../aws-protocol/tcp-ports.js';
 
 /** Options of {@link startStepFunctionsApi}. */
 export interface StepFunctionsApiOptions {
@@ -37,11 +37,10 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * @throws PortInUseError when the port is taken
  */
 export async function startStepFunctionsApi(engine: StepFunctionsEngine, options: StepFunctionsApiOptions = {}): Promise<StepFunctionsApi> {
-  const requested = options.port ?? 0;
-  if (typeof requested === 'number' && requested !== 0) await assertPortFree(requested, 'Step Functions API');
   return startAwsJsonService({
     purpose: 'Step Functions API',
-    port: requested,
+    // A taken port is listen()'s PortInUseError naming the purpose: no separate check first.
+    port: options.port ?? 0,
     targetPrefix: 'AWSStepFunctions.',
     contentType: 'application/x-amz-json-1.0',
     maxBodyBytes: MAX_BODY_BYTES,
